@@ -1,0 +1,70 @@
+"""The one API object: django-ninja at /api/v1/. Each app adds its router here."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from linli.core.api_auth import ApiTokenAuth, SessionAuth
+from linli.core.errors import LinliError
+
+api = NinjaAPI(
+    title="Linli API",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[SessionAuth(), ApiTokenAuth()],
+    description="Linli (邻里) neighbourhood co-governance platform. Errors answer {code, message}.",
+)
+
+
+@api.exception_handler(LinliError)
+def _linli_error(request: HttpRequest, exc: LinliError) -> HttpResponse:
+    body: dict[str, object] = {"code": exc.code, "message": exc.message}
+    if exc.details is not None:
+        body["details"] = exc.details
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = [
+        {"loc": [str(p) for p in err.get("loc", [])], "message": _translate_pydantic(err)} for err in exc.errors
+    ]
+    return api.create_response(
+        request, {"code": "invalid", "message": _("The request is not valid."), "errors": errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "unauthorized", "message": _("Please log in.")}, status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    messages = {404: _("Not found."), 403: _("You are not allowed to do this."), 405: _("Method not allowed.")}
+    message = messages.get(exc.status_code, str(exc.message))
+    return api.create_response(request, {"code": "error", "message": message}, status=exc.status_code)
+
+
+def _translate_pydantic(err: dict[str, object]) -> str:
+    kind = str(err.get("type", ""))
+    if kind == "missing":
+        return _("This field is required.")
+    if kind.startswith("int") or kind.startswith("float"):
+        return _("Enter a whole number.")
+    if kind.startswith("string_too_long"):
+        return _("This text is too long.")
+    if kind.startswith("string"):
+        return _("Enter text.")
+    if kind.startswith("bool"):
+        return _("Enter true or false.")
+    if kind.startswith("date"):
+        return _("Enter a valid date.")
+    if kind.startswith("enum") or kind.startswith("literal"):
+        return _("Choose one of the allowed values.")
+    if kind.startswith("json"):
+        return _("The request body is not valid JSON.")
+    return _("This value is not valid.")

@@ -1,0 +1,40 @@
+"""API authentication: the browser session (with CSRF) or a bearer token."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+
+class SessionAuth(APIKeyCookie):
+    """The logged-in browser session; unsafe methods also need the CSRF token."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer <token>`; revoked tokens and inactive users are refused."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        model = apps.get_model("accounts", "ApiToken")
+        found = model.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
+        if found is None or not found.user.is_active:
+            return None
+        model.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
