@@ -68,3 +68,18 @@ def _translate_pydantic(err: dict[str, object]) -> str:
     if kind.startswith("json"):
         return _("The request body is not valid JSON.")
     return _("This value is not valid.")
+
+
+def _mount_routers() -> None:
+    from linli.accounts.api import router as accounts_router
+    from linli.notices.api import router as notices_router
+    from linli.notifications.api import router as notifications_router
+    from linli.registry.api import router as registry_router
+
+    api.add_router("/accounts", accounts_router)
+    api.add_router("/registry", registry_router)
+    api.add_router("/notices", notices_router)
+    api.add_router("/inbox", notifications_router)
+
+
+_mount_routers()

@@ -65,6 +65,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "linli.core.context_processors.ui",
+                "linli.accounts.context_processors.nav",
+                "linli.notifications.context_processors.inbox",
             ],
         },
     },

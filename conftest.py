@@ -1,0 +1,69 @@
+"""Suite-wide fixtures and the strict mode: with LINLI_STRICT=1 a skipped test fails the run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+STRICT = os.environ.get("LINLI_STRICT") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.LINLI_SMS_BACKEND = "linli.core.sms.LocmemSmsBackend"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from linli.core import sms
+
+    sms.outbox.clear()
+
+
+@pytest.fixture
+def world(db):
+    from tests.world import build_world
+
+    return build_world()
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_available():
+        return
+    skip = pytest.mark.skip(reason="Debian chromium is not installed (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not STRICT:
+        return
+    skipped = terminalreporter.stats.get("skipped", [])
+    xfailed = terminalreporter.stats.get("xfailed", [])
+    if skipped or xfailed:
+        terminalreporter.write_line(
+            f"LINLI_STRICT=1: {len(skipped)} skipped and {len(xfailed)} xfailed tests; nothing may skip.",
+            red=True,
+        )
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not STRICT:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    if reporter.stats.get("skipped") or reporter.stats.get("xfailed"):
+        session.exitstatus = 1
