@@ -15,6 +15,9 @@ STRICT = os.environ.get("LINLI_STRICT") == "1"
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
+    # Argon2 costs about a second per hash here; tests hash many passwords. The production
+    # hasher list is asserted separately (linli/core/tests/test_settings.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.LINLI_SMS_BACKEND = "linli.core.sms.LocmemSmsBackend"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.MEDIA_ROOT = str(tmp_path / "media")
