@@ -24,7 +24,7 @@ _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 2
 
 
 class IdNumberError(ValueError):
-    """An invalid identity number; `reason` says which rule failed (format, birth_date, checksum)."""
+    """An invalid identity number; `reason` names the broken rule: format, birth_date, checksum."""
 
     def __init__(self, text: str, reason: IdReason) -> None:
         super().__init__(f"{reason}: {text!r}")
