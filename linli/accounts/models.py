@@ -119,11 +119,16 @@ class SmsCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
     used_at = models.DateTimeField(null=True, blank=True)
+    # The requesting address, so that one network cannot send codes without limit.
+    ip = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("SMS code")
         verbose_name_plural = _("SMS codes")
-        indexes = [models.Index(fields=["phone", "-created_at"], name="smscode_phone_recent")]
+        indexes = [
+            models.Index(fields=["phone", "-created_at"], name="smscode_phone_recent"),
+            models.Index(fields=["ip", "-created_at"], name="smscode_ip_recent"),
+        ]
 
 
 class Throttle(models.Model):

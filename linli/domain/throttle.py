@@ -29,7 +29,7 @@ def cooloff_seconds(policy: ThrottlePolicy, failures: int) -> int:
     over = failures - policy.free_attempts
     if over < 0:
         return 0
-    return min(policy.base_cooloff_seconds * (2 ** min(over, 30)), policy.max_cooloff_seconds)
+    return min(policy.base_cooloff_seconds * (1 << min(over, 30)), policy.max_cooloff_seconds)
 
 
 def effective_failures(policy: ThrottlePolicy, state: ThrottleState, now: float) -> int:
@@ -51,3 +51,10 @@ def retry_after(policy: ThrottlePolicy, state: ThrottleState, now: float) -> int
 def after_failure(policy: ThrottlePolicy, state: ThrottleState, now: float) -> ThrottleState:
     """The state after one more failure."""
     return ThrottleState(failures=effective_failures(policy, state, now) + 1, last_failure_at=now)
+
+
+def wait_minutes(seconds: int) -> int:
+    """Whole minutes to tell a person about a wait of `seconds`: rounded up, 0 only for no wait."""
+    if seconds <= 0:
+        return 0
+    return -(-seconds // 60)
