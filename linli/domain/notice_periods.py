@@ -68,10 +68,30 @@ def earliest_end(kind: NoticeKind, start: date) -> date:
     return start + timedelta(days=minimum_days(kind) - 1)
 
 
-def check_period(kind: NoticeKind, start: date, end: date) -> str | None:
-    """None when the window satisfies the minimum; otherwise the reason, in English source text."""
+def check_period(
+    kind: NoticeKind, start: date, end: date, *, today: date | None = None
+) -> str | None:
+    """None when the window satisfies the minimum; otherwise a reason code.
+
+    Codes: "ends_before_start", "starts_in_past" (only checked when `today` is given: a notice
+    cannot be back-dated, because its period counts from the day it is actually posted) and
+    "too_short".
+    """
     if end < start:
         return "ends_before_start"
+    if today is not None and start < today:
+        return "starts_in_past"
     if period_days(start, end) < minimum_days(kind):
         return "too_short"
     return None
+
+
+def days_left(end: date, today: date) -> int:
+    """Days a notice still stays up, counting today and its last day; 0 once it has ended."""
+    return max((end - today).days + 1, 0)
+
+
+def split_source(source: str) -> tuple[str, str]:
+    """("HZ-PMR", "30") from "HZ-PMR Art. 30"; ("", "") for a kind with no legal source."""
+    instrument, _, article = source.partition(" Art. ")
+    return instrument, article

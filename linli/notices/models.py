@@ -23,7 +23,10 @@ class Notice(TenantModel):
         COMMON_INCOME = NoticeKind.COMMON_INCOME, _("Common income (half-yearly)")
         SEAL_USE = NoticeKind.SEAL_USE, _("Use of the seal (half-yearly)")
         ELECTION_CANDIDATES = NoticeKind.ELECTION_CANDIDATES, _("Election candidates")
-        MANAGEMENT_COMMITTEE_LIST = NoticeKind.MANAGEMENT_COMMITTEE_LIST, _("Property management committee")
+        MANAGEMENT_COMMITTEE_LIST = (
+            NoticeKind.MANAGEMENT_COMMITTEE_LIST,
+            _("Property management committee"),
+        )
         FEE_ADJUSTMENT = NoticeKind.FEE_ADJUSTMENT, _("Property fee adjustment")
         WARRANTY_DEPOSIT = NoticeKind.WARRANTY_DEPOSIT, _("Return of warranty deposit")
         ELEVATOR_PLAN = NoticeKind.ELEVATOR_PLAN, _("Elevator retrofit plan")
@@ -37,17 +40,28 @@ class Notice(TenantModel):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     estate = models.ForeignKey(
-        "registry.Estate", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("estate")
+        "registry.Estate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("estate"),
     )
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices, default=Kind.GENERAL)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"))
     starts_on = models.DateField(_("published from"))
     ends_on = models.DateField(_("published until"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     issuer = models.CharField(_("issued by"), max_length=100, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -58,7 +72,11 @@ class Notice(TenantModel):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
         ordering = ["-starts_on", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="notice_window_valid")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="notice_window_valid"
+            )
+        ]
         indexes = [models.Index(fields=["community", "status", "-starts_on"], name="notice_board")]
 
     def __str__(self) -> str:

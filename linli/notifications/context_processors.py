@@ -13,4 +13,6 @@ def inbox(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"unread_count": 0}
-    return {"unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count()}
+    return {
+        "unread_count": Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    }

@@ -17,7 +17,10 @@ class Channel(models.TextChoices):
 
 class Notification(TenantModel):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
     )
     topic = models.CharField(_("topic"), max_length=40)
     title = models.CharField(_("title"), max_length=200)
@@ -39,11 +42,15 @@ class Notification(TenantModel):
 class Delivery(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        # Claimed by one task run while the gateway is called; keeps a second run from re-sending.
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")
 
-    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="deliveries")
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="deliveries"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -54,14 +61,21 @@ class Delivery(models.Model):
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         constraints = [
-            models.UniqueConstraint(fields=["notification", "channel"], name="delivery_once_per_channel"),
+            models.UniqueConstraint(
+                fields=["notification", "channel"], name="delivery_once_per_channel"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} · {self.get_status_display()}"
 
 
 class Preference(models.Model):
     """Which outside channels a person wants for a topic ('*' = every topic)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_prefs")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_prefs"
+    )
     topic = models.CharField(max_length=40, default="*")
     sms = models.BooleanField(_("SMS"), default=False)
     email = models.BooleanField(_("Email"), default=False)
@@ -69,4 +83,9 @@ class Preference(models.Model):
     class Meta:
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
-        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="preference_unique_topic")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="preference_unique_topic")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.topic}"
