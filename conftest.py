@@ -9,6 +9,9 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Browser-test fixtures (Playwright on Debian chromium), usable by any test in the suite.
+pytest_plugins = ["tests.e2e.fixtures"]
+
 CHROMIUM = "/usr/bin/chromium"
 STRICT = os.environ.get("LINLI_STRICT") == "1"
 
@@ -17,9 +20,12 @@ STRICT = os.environ.get("LINLI_STRICT") == "1"
 def _test_settings(settings, tmp_path):
     # Argon2 costs about a second per hash here; tests hash many passwords. The production
     # hasher list is asserted separately (linli/core/tests/test_settings.py).
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "django.contrib.auth.hashers.Argon2PasswordHasher",
+    ]
     settings.LINLI_SMS_BACKEND = "linli.core.sms.LocmemSmsBackend"
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     settings.MEDIA_ROOT = str(tmp_path / "media")
     settings.STORAGES = {
         **settings.STORAGES,

@@ -203,12 +203,16 @@ LINLI_SMS_OPTIONS = {
     "secret": env_str("LINLI_SMS_SECRET"),
     "sign_name": env_str("LINLI_SMS_SIGN_NAME", "邻里"),
 }
-EMAIL_BACKEND = env_str("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env_str("LINLI_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("LINLI_EMAIL_PORT", 25)
-EMAIL_HOST_USER = env_str("LINLI_EMAIL_USER")
-EMAIL_HOST_PASSWORD = env_str("LINLI_EMAIL_PASSWORD")
-EMAIL_USE_TLS = env_bool("LINLI_EMAIL_TLS", False)
+_email_backend = env_str("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": _email_backend}}
+if _email_backend.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("LINLI_EMAIL_HOST", "localhost"),
+        "port": env_int("LINLI_EMAIL_PORT", 25),
+        "username": env_str("LINLI_EMAIL_USER"),
+        "password": env_str("LINLI_EMAIL_PASSWORD"),
+        "use_tls": env_bool("LINLI_EMAIL_TLS", False),
+    }
 DEFAULT_FROM_EMAIL = env_str("LINLI_EMAIL_FROM", "linli@localhost")
 
 # The address printed in QR codes on paper notices.

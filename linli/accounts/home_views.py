@@ -1,52 +1,72 @@
-"""The two landing pages: "My home" for everyone and the staff console's front page.
+"""The landing pages: "My home" for everyone, the staff console, and the audit log.
 
-Kept apart from the other account pages so that they can grow (or move) on their own.
+They gather what other apps own (notices, inbox, registry) through those apps' selectors.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from linli.accounts import selectors
-from linli.accounts.views import optional_url
+from linli.notices import selectors as notice_selectors
+from linli.notifications import selectors as inbox_selectors
+
+HOME_NOTICES = 3
+HOME_MESSAGES = 3
+AUDIT_PAGE_SIZE = 50
 
 
 @login_required
 def my_home(request: HttpRequest) -> HttpResponse:
-    """The units I own or live in, and where to go from here."""
-    links = [
-        (_("Public notices"), optional_url("notices:board")),
-        (_("My inbox"), optional_url("notifications:inbox")),
-        (_("Me and my settings"), reverse("accounts:profile")),
-        (_("How we use your information"), reverse("accounts:privacy")),
-    ]
+    """My units, my community's current notices and my unread messages, on one screen."""
+    user = request.user
+    community = notice_selectors.home_community_for(user)
+    notices = []
+    if community is not None:
+        today = notice_selectors.local_today()
+        notices = list(
+            notice_selectors.public_notices(community, today)
+            .filter(Q(ends_on__gte=today), status="published")
+            .order_by("-starts_on", "-id")[:HOME_NOTICES]
+        )
     context = {
         "nav": "home",
-        "units": selectors.my_units(request.user),
-        "links": [(label, url) for label, url in links if url],
+        "units": selectors.my_units(user),
+        "community": community,
+        "notices": notices,
+        "messages_unread": list(inbox_selectors.inbox_for(user, unread_only=True)[:HOME_MESSAGES]),
+        "is_staff_somewhere": bool(selectors.staff_community_ids(user)),
     }
     return render(request, "accounts/my_home.html", context)
 
 
 @login_required
 def console(request: HttpRequest) -> HttpResponse:
-    """The communities I work in, with the size of each registry. Staff only (else 404)."""
+    """The communities I work in, with the size of each registry and recent activity. Staff
+    only (else 404)."""
     communities = list(selectors.console_communities(request.user))
     if not communities:
         raise Http404(_("This page was not found."))
-    links = [
-        (_("Estates, buildings and units"), optional_url("registry:estates")),
-        (_("Public notices"), optional_url("notices:manage")),
-    ]
     context = {
         "nav": "console",
-        "communities": [
-            (community, optional_url("registry:roster", community.pk)) for community in communities
-        ],
-        "links": [(label, url) for label, url in links if url],
+        "communities": communities,
+        "recent": list(selectors.audit_rows_for(request.user)[:5]),
     }
     return render(request, "accounts/console.html", context)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Every write in the communities I work in, newest first, 50 a page. Staff only."""
+    if not selectors.staff_community_ids(request.user):
+        raise Http404(_("This page was not found."))
+    action = request.GET.get("action", "").strip()[:64]
+    rows = selectors.audit_rows_for(request.user, action=action)
+    page = Paginator(rows, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"nav": "console", "page": page, "action": action}
+    return render(request, "accounts/audit.html", context)

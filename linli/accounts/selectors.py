@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import STAFF_ROLES, ApiToken, Consent, Role, RoleAssignment, Throttle
+from linli.core.models import AuditLog
 from linli.core.errors import NotFound
 from linli.domain.throttle import ThrottlePolicy, ThrottleState, retry_after
 from linli.registry.models import Building, Community, Estate, Occupancy, Ownership, Person, Unit
@@ -281,3 +282,14 @@ def community_offices_of(user: Any) -> list[dict[str, str]]:
         .values_list("name", "address", "phone")
     )
     return [{"name": name, "address": address, "phone": phone} for name, address, phone in rows]
+
+
+def audit_rows_for(user: Any, *, community_id: int | None = None, action: str = "") -> QuerySet[AuditLog]:
+    """Audit rows of the communities this user works in (staff only), newest first."""
+    allowed = staff_community_ids(user)
+    rows = AuditLog.objects.filter(community_id__in=allowed).select_related("actor", "community")
+    if community_id is not None:
+        rows = rows.filter(community_id=community_id)
+    if action:
+        rows = rows.filter(action__startswith=action)
+    return rows.order_by("-id")

@@ -19,4 +19,5 @@ urlpatterns: list = [
     # The landing pages (home_views.py).
     path("home/", home_views.my_home, name="my_home"),
     path("console/", home_views.console, name="console"),
+    path("console/audit/", home_views.audit_log, name="audit"),
 ]

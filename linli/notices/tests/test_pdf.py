@@ -30,11 +30,10 @@ def decompressed_streams(content: bytes) -> bytes:
     return b"".join(parts)
 
 
-def pdf_text(content: bytes) -> str | None:
-    """The PDF's text via poppler's pdftotext, when it is installed."""
+def pdf_text(content: bytes) -> str:
+    """The PDF's text via poppler's pdftotext (Debian poppler-utils, installed by .ci/run)."""
     binary = shutil.which("pdftotext")
-    if binary is None:
-        return None
+    assert binary is not None, "pdftotext is missing: apt-get install poppler-utils"
     return subprocess.run(
         [binary, "-", "-"], input=content, capture_output=True, check=True
     ).stdout.decode()
@@ -58,9 +57,7 @@ def test_pdf_page_returns_a_real_pdf_with_an_embedded_font(
     content = response.content
     assert content.startswith(b"%PDF-")
     assert b"/FontFile" in decompressed_streams(content)
-    text = pdf_text(content)
-    if text is not None:
-        assert "关于物业费调整的公示" in text
+    assert "关于物业费调整的公示" in pdf_text(content)
 
 
 def test_pdf_document_has_pages(notice, today):
