@@ -63,7 +63,9 @@ def bench_import() -> dict:
         env = {**os.environ, "LINLI_VAR_DIR": tmp, "LINLI_SECRET_KEY": "bench-" + "x" * 50}
         env.pop("DATABASE_URL", None)
         subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
-        out = subprocess.run([PY, str(script)], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [PY, str(script)], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        )
     for line in reversed(out.stdout.splitlines()):
         line = line.strip()
         if line.startswith("{"):
@@ -85,12 +87,18 @@ def page_targets() -> tuple[list[tuple[str, str, str]], dict[str, str]]:
     community = Community.objects.get(code="shangyangshi")
     estate = Estate.objects.get(community=community, name="金狮苑")
     owner = (
-        Ownership.objects.filter(community=community, person__user__isnull=False, until__isnull=True)
+        Ownership.objects.filter(
+            community=community, person__user__isnull=False, until__isnull=True
+        )
         .select_related("person__user")
         .order_by("id")
         .first()
     )
-    worker = RoleAssignment.objects.filter(community=community, role=Role.WORKER).select_related("user").first()
+    worker = (
+        RoleAssignment.objects.filter(community=community, role=Role.WORKER)
+        .select_related("user")
+        .first()
+    )
     assert owner is not None and worker is not None, "demo data lacks an owner account or a worker"
     cookies = {}
     for who, user in (("owner", owner.person.user), ("worker", worker.user)):
@@ -124,7 +132,9 @@ def count_queries(targets: list[tuple[str, str, str]], cookies: dict[str, str]) 
 
 
 def worker_rss_mib(master_pid: int) -> list[float]:
-    children = subprocess.run(["pgrep", "-P", str(master_pid)], capture_output=True, text=True).stdout.split()
+    children = subprocess.run(
+        ["pgrep", "-P", str(master_pid)], capture_output=True, text=True
+    ).stdout.split()
     sizes = []
     for pid in children:
         try:
@@ -144,8 +154,16 @@ def bench_pages() -> tuple[list[dict], list[float]]:
     lua = Path(tempfile.mkstemp(suffix=".lua")[1])
     lua.write_text(WRK_LUA)
     server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--log-level", "warning"],
+        [
+            str(Path(PY).parent / "gunicorn"),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
     )
     results = []
@@ -160,21 +178,27 @@ def bench_pages() -> tuple[list[dict], list[float]]:
         for label, path, who in targets:
             url = f"http://127.0.0.1:{port}{path}"
             header = f"Cookie: sessionid={cookies[who]}"
-            subprocess.run(["wrk", "-t2", "-c16", "-d2s", "-H", header, url], capture_output=True, check=True)
+            subprocess.run(
+                ["wrk", "-t2", "-c16", "-d2s", "-H", header, url], capture_output=True, check=True
+            )
             out = subprocess.run(
                 ["wrk", "-t2", "-c16", f"-d{DURATION}s", "-H", header, "-s", str(lua), url],
-                capture_output=True, text=True, check=True,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             data = json.loads(out.split("JSON ", 1)[1].splitlines()[0])
-            results.append({
-                "label": label,
-                "path": path,
-                "rps": data["requests"] / (data["duration_us"] / 1e6),
-                "p50_ms": data["p50_us"] / 1000,
-                "p95_ms": data["p95_us"] / 1000,
-                "errors": data["errors"] + data["non2xx"],
-                "queries": queries[label],
-            })
+            results.append(
+                {
+                    "label": label,
+                    "path": path,
+                    "rps": data["requests"] / (data["duration_us"] / 1e6),
+                    "p50_ms": data["p50_us"] / 1000,
+                    "p95_ms": data["p95_us"] / 1000,
+                    "errors": data["errors"] + data["non2xx"],
+                    "queries": queries[label],
+                }
+            )
         rss = worker_rss_mib(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -225,7 +249,10 @@ def main() -> None:
             f"{r['errors']} | {r['queries']} |"
         )
     if rss:
-        lines += ["", f"Worker memory after the run: {', '.join(f'{m:.0f} MiB' for m in rss)} (RSS)."]
+        lines += [
+            "",
+            f"Worker memory after the run: {', '.join(f'{m:.0f} MiB' for m in rss)} (RSS).",
+        ]
     lines.append("")
     (ROOT / "docs" / "benchmarks.md").write_text("\n".join(lines))
     print("\n".join(lines))

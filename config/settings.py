@@ -76,7 +76,8 @@ TEMPLATES = [
 _sqlite_path = VAR_DIR / "linli.sqlite3"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)
+        env_str("DATABASE_URL", f"sqlite:///{_sqlite_path}"),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -88,7 +89,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     }
     # A file, so that concurrency tests see real locking; LINLI_TEST_DB_TAG keeps parallel runs apart.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_linli{env_str('LINLI_TEST_DB_TAG')}.sqlite3")}
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"test_linli{env_str('LINLI_TEST_DB_TAG')}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -101,7 +104,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 8},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -20,7 +20,28 @@ from linli.registry.models import (
 )
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+]
 
 
 class StreetFactory(DjangoModelFactory):
@@ -94,7 +115,7 @@ class UserFactory(DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "linli-test-pass")
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

@@ -35,15 +35,29 @@ def build_side(label: str) -> Side:
     unit = f.UnitFactory(entrance=entrance, number="101", floor=1, area=8950)
     other_unit = f.UnitFactory(entrance=entrance, number="102", floor=1, area=7520)
     owner_user = f.UserFactory(name=f"{label}业主")
-    owner_person = f.PersonFactory(community=community, name="张三丰", phone="13812345678", user=owner_user)
+    owner_person = f.PersonFactory(
+        community=community, name="张三丰", phone="13812345678", user=owner_user
+    )
     f.OwnershipFactory(unit=unit, person=owner_person)
     tenant_user = f.UserFactory(name=f"{label}租户")
-    tenant_person = f.PersonFactory(community=community, name="李四", phone="13987654321", user=tenant_user)
+    tenant_person = f.PersonFactory(
+        community=community, name="李四", phone="13987654321", user=tenant_user
+    )
     f.OccupancyFactory(unit=other_unit, person=tenant_person, relation=Occupancy.Relation.TENANT)
-    side = Side(community, estate, building, entrance, unit, other_unit, owner_person, tenant_person)
+    side = Side(
+        community, estate, building, entrance, unit, other_unit, owner_person, tenant_person
+    )
     side.users["owner"] = owner_user
     side.users["resident"] = tenant_user
-    for role in (Role.WORKER, Role.COMMITTEE, Role.PROPERTY, Role.PARTNER, Role.VOLUNTEER, Role.STREET, Role.ADMIN):
+    for role in (
+        Role.WORKER,
+        Role.COMMITTEE,
+        Role.PROPERTY,
+        Role.PARTNER,
+        Role.VOLUNTEER,
+        Role.STREET,
+        Role.ADMIN,
+    ):
         user = f.UserFactory(name=f"{label}{role.label}")
         f.RoleFactory(user=user, community=community, role=role)
         side.users[str(role)] = user

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from linli.domain.masking import mask_phone
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -84,9 +86,14 @@ STAFF_ROLES = frozenset({Role.WORKER, Role.ADMIN})
 class RoleAssignment(models.Model):
     """A role a user holds in one community, optionally tied to an organisation or estate."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user")
+    )
     community = models.ForeignKey(
-        "registry.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+        "registry.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("community"),
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices)
     organisation = models.ForeignKey(
@@ -103,7 +110,9 @@ class RoleAssignment(models.Model):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         constraints = [
-            models.UniqueConstraint(fields=["user", "community", "role"], name="role_unique_per_community"),
+            models.UniqueConstraint(
+                fields=["user", "community", "role"], name="role_unique_per_community"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +139,9 @@ class SmsCode(models.Model):
             models.Index(fields=["ip", "-created_at"], name="smscode_ip_recent"),
         ]
 
+    def __str__(self) -> str:
+        return f"{mask_phone(self.phone)} @ {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class Throttle(models.Model):
     """Failure counter for one key ('pw:<phone>', 'ip:<address>', 'sms:<phone>')."""
@@ -141,6 +153,9 @@ class Throttle(models.Model):
     class Meta:
         verbose_name = _("throttle")
         verbose_name_plural = _("throttles")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
 
 
 class Consent(models.Model):
@@ -157,7 +172,12 @@ class Consent(models.Model):
         SENSITIVE = "sensitive", _("Processing sensitive personal information")
 
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, null=True, blank=True, related_name="consents", verbose_name=_("user")
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="consents",
+        verbose_name=_("user"),
     )
     person = models.ForeignKey(
         "registry.Person",
@@ -175,7 +195,12 @@ class Consent(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     given_at = models.DateTimeField(_("given at"), default=timezone.now)
     recorded_by = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     paper_reference = models.CharField(_("paper form reference"), max_length=100, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
@@ -186,15 +211,23 @@ class Consent(models.Model):
         ordering = ["-given_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(person__isnull=False), name="consent_has_subject"
+                condition=Q(user__isnull=False) | Q(person__isnull=False),
+                name="consent_has_subject",
             ),
         ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_purpose_display()} · {self.policy_version} · {self.get_channel_display()}"
+        )
 
 
 class ApiToken(models.Model):
     """A revocable bearer token for the API. Only a SHA-256 of the secret is stored."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(max_length=12, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True)

@@ -32,7 +32,11 @@ class ApiTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         digest = hashlib.sha256(token.encode()).hexdigest()
         model = apps.get_model("accounts", "ApiToken")
-        found = model.objects.select_related("user").filter(key_hash=digest, revoked_at__isnull=True).first()
+        found = (
+            model.objects.select_related("user")
+            .filter(key_hash=digest, revoked_at__isnull=True)
+            .first()
+        )
         if found is None or not found.user.is_active:
             return None
         model.objects.filter(pk=found.pk).update(last_used_at=timezone.now())

@@ -13,7 +13,10 @@ class TenantModel(models.Model):
     """Every tenant-owned row carries its community; selectors filter on it."""
 
     community = models.ForeignKey(
-        "registry.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("community")
+        "registry.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("community"),
     )
 
     class Meta:

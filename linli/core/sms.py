@@ -44,8 +44,13 @@ class ConsoleSmsBackend(BaseSmsBackend):
     """Writes the message to the log (development). The code is shown so a developer can log in."""
 
     def send(self, message: SmsMessage) -> SmsResult:
-        logger.warning("SMS to %s [%s] %s", mask_phone(message.phone), message.template, message.params)
-        print(f"[SMS] to {message.phone} template={message.template} params={message.params}", flush=True)
+        logger.warning(
+            "SMS to %s [%s] %s", mask_phone(message.phone), message.template, message.params
+        )
+        print(
+            f"[SMS] to {message.phone} template={message.template} params={message.params}",
+            flush=True,
+        )
         return SmsResult(ok=True, provider_id="console")
 
 

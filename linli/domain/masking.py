@@ -10,8 +10,26 @@ from __future__ import annotations
 # Two-character Chinese surnames that must stay whole when a name is masked.
 COMPOUND_SURNAMES = frozenset(
     {
-        "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙",
-        "宇文", "司徒", "夏侯", "轩辕", "令狐", "钟离", "端木", "南宫", "独孤", "澹台",
+        "欧阳",
+        "司马",
+        "上官",
+        "诸葛",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "端木",
+        "南宫",
+        "独孤",
+        "澹台",
     }
 )
 
@@ -27,7 +45,9 @@ def mask_name(name: str) -> str:
         return ""
     if not _is_cjk(name):
         parts = name.split()
-        return " ".join(part[0] + "*" * (len(part) - 1) if len(part) > 1 else part for part in parts)
+        return " ".join(
+            part[0] + "*" * (len(part) - 1) if len(part) > 1 else part for part in parts
+        )
     surname_len = 2 if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES else 1
     rest = name[surname_len:]
     if not rest:

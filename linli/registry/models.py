@@ -33,7 +33,9 @@ class Street(models.Model):
 class Community(models.Model):
     """社区: the tenant. Its rules say how parking and shop areas count in owners' votes."""
 
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street"))
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street")
+    )
     name = models.CharField(_("name"), max_length=100)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -61,7 +63,9 @@ class Estate(TenantModel):
         verbose_name = _("estate")
         verbose_name_plural = _("estates")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["community", "name"], name="estate_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="estate_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -70,7 +74,9 @@ class Estate(TenantModel):
 class Building(TenantModel):
     """幢/栋: numbered within its estate ("24" shows as 24幢)."""
 
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("estate"))
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("estate")
+    )
     number = models.CharField(_("number"), max_length=20)
     floors = models.PositiveSmallIntegerField(_("floors above ground"), default=6)
     has_elevator = models.BooleanField(_("has an elevator"), default=False)
@@ -80,7 +86,9 @@ class Building(TenantModel):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         ordering = ["estate_id", "sort_key", "number"]
-        constraints = [models.UniqueConstraint(fields=["estate", "number"], name="building_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["estate", "number"], name="building_unique_number")
+        ]
 
     def __str__(self) -> str:
         return str(_("Building %(number)s") % {"number": self.number})
@@ -93,14 +101,18 @@ class Building(TenantModel):
 class Entrance(TenantModel):
     """单元: one stairwell section of a building."""
 
-    building = models.ForeignKey(Building, on_delete=models.PROTECT, related_name="entrances", verbose_name=_("building"))
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="entrances", verbose_name=_("building")
+    )
     number = models.CharField(_("number"), max_length=20)
 
     class Meta:
         verbose_name = _("entrance")
         verbose_name_plural = _("entrances")
         ordering = ["building_id", "number"]
-        constraints = [models.UniqueConstraint(fields=["building", "number"], name="entrance_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "number"], name="entrance_unique_number")
+        ]
 
     def __str__(self) -> str:
         return str(_("Entrance %(number)s") % {"number": self.number})
@@ -119,12 +131,24 @@ class Unit(TenantModel):
         SURVEYED = "surveyed", _("Surveyed")
         CONTRACT = "contract", _("Sales contract")
 
-    estate = models.ForeignKey(Estate, on_delete=models.PROTECT, related_name="units", verbose_name=_("estate"))
+    estate = models.ForeignKey(
+        Estate, on_delete=models.PROTECT, related_name="units", verbose_name=_("estate")
+    )
     building = models.ForeignKey(
-        Building, on_delete=models.PROTECT, related_name="units", null=True, blank=True, verbose_name=_("building")
+        Building,
+        on_delete=models.PROTECT,
+        related_name="units",
+        null=True,
+        blank=True,
+        verbose_name=_("building"),
     )
     entrance = models.ForeignKey(
-        Entrance, on_delete=models.PROTECT, related_name="units", null=True, blank=True, verbose_name=_("entrance")
+        Entrance,
+        on_delete=models.PROTECT,
+        related_name="units",
+        null=True,
+        blank=True,
+        verbose_name=_("entrance"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FLAT)
     number = models.CharField(_("number"), max_length=20)
@@ -168,9 +192,13 @@ class Unit(TenantModel):
         """金狮苑24幢1单元301 / 金狮苑24幢车位B-12 (needs estate, building, entrance loaded)."""
         place = self.estate.name
         if self.building_id:
-            place = str(_("%(place)s Bldg %(number)s") % {"place": place, "number": self.building.number})
+            place = str(
+                _("%(place)s Bldg %(number)s") % {"place": place, "number": self.building.number}
+            )
         if self.entrance_id:
-            place = str(_("%(place)s Ent. %(number)s") % {"place": place, "number": self.entrance.number})
+            place = str(
+                _("%(place)s Ent. %(number)s") % {"place": place, "number": self.entrance.number}
+            )
         if self.kind == self.Kind.PARKING:
             return str(_("%(place)s space %(number)s") % {"place": place, "number": self.number})
         if self.kind == self.Kind.SHOP:
@@ -214,7 +242,9 @@ class Person(TenantModel):
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "user"], condition=Q(user__isnull=False), name="person_one_per_user"
+                fields=["community", "user"],
+                condition=Q(user__isnull=False),
+                name="person_one_per_user",
             ),
         ]
 
@@ -231,11 +261,19 @@ class Ownership(TenantModel):
         UNSOLD = "unsold", _("Unsold")
         UNDELIVERED = "undelivered", _("Sold, not delivered")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("unit"))
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("person"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("unit")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="ownerships", verbose_name=_("person")
+    )
     is_representative = models.BooleanField(_("representative co-owner"), default=True)
     developer_status = models.CharField(
-        _("developer's unit"), max_length=12, choices=DeveloperStatus.choices, default="", blank=True
+        _("developer's unit"),
+        max_length=12,
+        choices=DeveloperStatus.choices,
+        default="",
+        blank=True,
     )
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -246,7 +284,9 @@ class Ownership(TenantModel):
         ordering = ["unit_id", "-is_representative", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "person"], condition=Q(until__isnull=True), name="ownership_unique_current"
+                fields=["unit", "person"],
+                condition=Q(until__isnull=True),
+                name="ownership_unique_current",
             ),
             models.UniqueConstraint(
                 fields=["unit"],
@@ -267,8 +307,12 @@ class Occupancy(TenantModel):
         FAMILY = "family", _("Family member")
         TENANT = "tenant", _("Tenant")
 
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("unit"))
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("person"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("unit")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("person")
+    )
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -279,7 +323,9 @@ class Occupancy(TenantModel):
         ordering = ["unit_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "person"], condition=Q(until__isnull=True), name="occupancy_unique_current"
+                fields=["unit", "person"],
+                condition=Q(until__isnull=True),
+                name="occupancy_unique_current",
             ),
         ]
 
@@ -312,13 +358,25 @@ class Organisation(TenantModel):
         SOCIAL = "social", _("Social organisation")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices, default="", blank=True)
+    category = models.CharField(
+        _("category"), max_length=20, choices=Category.choices, default="", blank=True
+    )
     name = models.CharField(_("name"), max_length=150)
     estate = models.ForeignKey(
-        Estate, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name=_("estate")
+        Estate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("estate"),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
@@ -329,7 +387,11 @@ class Organisation(TenantModel):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["kind", "id"]
-        constraints = [models.UniqueConstraint(fields=["community", "kind", "name"], name="organisation_unique_name")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "kind", "name"], name="organisation_unique_name"
+            )
+        ]
         indexes = [models.Index(fields=["community", "kind"], name="organisation_community_kind")]
 
     def __str__(self) -> str:
@@ -340,9 +402,14 @@ class Membership(TenantModel):
     """A person's seat in an organisation (chair, member, secretary, liaison…)."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("organisation"),
     )
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person")
+    )
     title = models.CharField(_("title"), max_length=50, blank=True)
     since = models.DateField(_("since"), null=True, blank=True)
     until = models.DateField(_("until"), null=True, blank=True)
@@ -353,7 +420,9 @@ class Membership(TenantModel):
         ordering = ["organisation_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "person"], condition=Q(until__isnull=True), name="membership_unique_current"
+                fields=["organisation", "person"],
+                condition=Q(until__isnull=True),
+                name="membership_unique_current",
             ),
         ]
 
@@ -364,7 +433,9 @@ class Membership(TenantModel):
 class DirectoryCompany(models.Model):
     """物业企业名录库: the district housing bureau's directory of property companies, per street."""
 
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="directory", verbose_name=_("street"))
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="directory", verbose_name=_("street")
+    )
     name = models.CharField(_("name"), max_length=150)
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     qualification = models.CharField(_("qualification"), max_length=50, blank=True)
@@ -376,7 +447,9 @@ class DirectoryCompany(models.Model):
         verbose_name = _("directory property company")
         verbose_name_plural = _("property company directory")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["street", "name"], name="directory_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="directory_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name

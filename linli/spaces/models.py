@@ -20,7 +20,9 @@ class Space(TenantModel):
         verbose_name = _("space")
         verbose_name_plural = _("spaces")
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["community", "code"], name="space_unique_code")]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "code"], name="space_unique_code")
+        ]
 
     def __str__(self) -> str:
         return self.name
