@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import STAFF_ROLES, ApiToken, Consent, Role, RoleAssignment, Throttle
-from linli.core.models import AuditLog
 from linli.core.errors import NotFound
+from linli.core.models import AuditLog
 from linli.domain.throttle import ThrottlePolicy, ThrottleState, retry_after
 from linli.registry.models import Building, Community, Estate, Occupancy, Ownership, Person, Unit
 

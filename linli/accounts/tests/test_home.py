@@ -69,8 +69,8 @@ def test_my_home_shows_my_unit_current_notices_and_unread_messages(
 def test_my_home_query_count_does_not_grow_with_notices_and_messages(
     client, world, django_assert_num_queries
 ):
-    from django.test.utils import CaptureQueriesContext
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from linli.notices.selectors import local_today
 
