@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.core.audit import audit_record
 from linli.core.errors import Conflict
+from linli.notices.models import Notice
+from linli.notifications.models import Notification
 from linli.registry.demo.accounts import DEMO_PASSWORD
 from linli.registry.demo.build import DEMO_SEED, DemoPlan, build_plan
 from linli.registry.demo.places import MAIN
@@ -34,6 +36,28 @@ from linli.registry.models import (
     natural_key,
 )
 from linli.spaces.models import Space
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+DEMO_PARKING = (
+    "为缓解金狮苑小区停车难，经社区、业委会、物业三方协商，并与辖区单位杭州市第十四中学等商定，"
+    "自下月起提供30个错时停车车位：工作日18:00至次日7:30、节假日全天向本小区居民开放。\n\n"
+    "申请办法：在“邻里”平台提交申请，按登记顺序分配；每户限一个车位。\n"
+    "公示期内如有意见，请向社区居委会反映。"
+)
+DEMO_COMMITTEE = (
+    "经业主大会选举，金狮苑第三届业主委员会由以下委员组成（姓名、职务依法公示）：\n"
+    "主任 徐国平；副主任 2名；委员 4名。\n任期五年。委员联系方式可向社区居委会查询。"
+)
+DEMO_ELEVATOR = (
+    "金狮苑24幢1单元加装电梯方案（地下车库架空层上加装），经8次议事协商会讨论形成：\n"
+    "1. 费用由本单元住户按楼层分摊，出资比例10%至40%；\n"
+    "2. 申请政府补贴20万元，作为后续维保经费；\n"
+    "3. 制定《电梯管理公约》。\n\n公示期15日，如有异议请于公示期内书面提出。"
+)
+DEMO_INCOME = (
+    "2026年1月至6月，金狮苑公共收益（广告位、公共车位租金等）合计人民币伍万贰仟叁佰元整，"
+    "支出明细见附件。公共收益归全体业主所有。"
+)
 
 BATCH = 500
 # Fixed, so that two loads give identical accounts.
@@ -114,6 +138,7 @@ class _Writer:
         self._organisations()
         self._directory_and_spaces()
         self._roles()
+        self._notices_and_messages()
         counts = self._counts()
         main = self.communities[MAIN]
         audit_record(
@@ -327,6 +352,100 @@ class _Writer:
                     )
                 )
         _bulk(RoleAssignment, grants)
+
+    def _notices_and_messages(self) -> None:
+        """A few notices on the board (dated from the day of loading) and two inbox messages."""
+        main = self.communities[MAIN]
+        jinshiyuan = self.estates["jinshiyuan"]
+        worker = self.users["worker"]
+        today = datetime.now(SHANGHAI).date()
+        published_at = datetime.now(SHANGHAI)
+        rows = [
+            (
+                Notice.Kind.GENERAL,
+                None,
+                "关于金狮苑小区“停车新政”（错时停车）的公示",
+                DEMO_PARKING,
+                -3,
+                14,
+            ),
+            (
+                Notice.Kind.COMMITTEE_DETAILS,
+                jinshiyuan,
+                "金狮苑业主委员会委员名单公示",
+                DEMO_COMMITTEE,
+                -5,
+                15,
+            ),
+            (
+                Notice.Kind.ELEVATOR_PLAN,
+                jinshiyuan,
+                "金狮苑24幢1单元加装电梯方案公示",
+                DEMO_ELEVATOR,
+                -1,
+                15,
+            ),
+            (
+                Notice.Kind.COMMON_INCOME,
+                jinshiyuan,
+                "金狮苑2026年上半年公共收益公示",
+                DEMO_INCOME,
+                -40,
+                15,
+            ),
+        ]
+        notices = [
+            Notice(
+                community=main,
+                estate=estate,
+                kind=kind,
+                title=title,
+                body=body,
+                starts_on=today + timedelta(days=offset),
+                ends_on=today + timedelta(days=offset + days - 1),
+                status=Notice.Status.PUBLISHED,
+                issuer="上羊市街社区居民委员会" if estate is None else "金狮苑业主委员会",
+                created_by=worker,
+                published_at=published_at,
+            )
+            for kind, estate, title, body, offset, days in rows
+        ]
+        notices.append(
+            Notice(
+                community=main,
+                estate=jinshiyuan,
+                kind=Notice.Kind.FEE_ADJUSTMENT,
+                title="关于金狮苑物业服务费调整的公示（草稿）",
+                body="物业服务费调整方案及审计报告，待业委会审议后发布，公示期不少于30日。",
+                starts_on=today + timedelta(days=7),
+                ends_on=today + timedelta(days=36),
+                issuer="金狮苑业主委员会",
+                created_by=worker,
+            )
+        )
+        _bulk(Notice, notices)
+        elevator = notices[2]
+        owner = self.users["owner"]
+        _bulk(
+            Notification,
+            [
+                Notification(
+                    community=main,
+                    recipient=owner,
+                    topic="notice",
+                    title=f"新公示：{elevator.title}",
+                    body="公示期内如有异议，请联系第四党支部或社区居委会。",
+                    url=f"/notices/n/{elevator.public_id}/",
+                ),
+                Notification(
+                    community=main,
+                    recipient=owner,
+                    topic="notice",
+                    title=f"新公示：{notices[0].title}",
+                    url=f"/notices/n/{notices[0].public_id}/",
+                ),
+            ],
+        )
 
     def _counts(self) -> dict[str, int]:
         plan = self.plan

@@ -55,7 +55,7 @@ DESIGNED = {
     User: 12,
     RoleAssignment: 10,
 }
-PLAN_DIGEST = "b231863e5718a6613f16a850ede8df7290ef95cbd7265fd68f0bda5833cf096f"
+PLAN_DIGEST = "24a424d8813312ba7ec88564642b3d5101a52b6e5e8d5e32d7af1bc9de390021"
 MOBILE = re.compile(r"^1(3\d|5[0-35-9]|8\d)\d{8}$")
 
 
