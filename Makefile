@@ -67,9 +67,9 @@ bench: demo
 	$(PY) bench/run.py
 
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'vendor-src/*' --ignore 'staticfiles/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore '.venv/*' --ignore 'vendor-src/*' --ignore 'staticfiles/*' --ignore 'var/*' --ignore 'test-artifacts/*'
 	$(PY) manage.py make_zh_hant
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'vendor-src/*' --ignore 'staticfiles/*' --ignore 'var/*'
 
 vendor:
 	bash vendor-src/vendor.sh
