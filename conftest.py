@@ -31,8 +31,12 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    from huey.contrib.djhuey import HUEY
+
     from linli.core import sms
 
+    # Tasks queued on commit run at once, in memory, instead of waiting for a consumer.
+    HUEY.immediate = True
     sms.outbox.clear()
 
 

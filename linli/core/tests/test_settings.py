@@ -184,3 +184,25 @@ def test_database_durability_settings_are_in_effect():
             cursor.execute("SHOW synchronous_commit")
             synchronous_commit = cursor.fetchone()[0]
             assert (fsync, synchronous_commit) == ("on", "on")
+
+
+def test_production_hashes_passwords_with_argon2_first():
+    """Tests swap in a fast hasher (conftest.py); the settings module itself puts Argon2 first."""
+    import importlib
+
+    import config.settings as production
+
+    importlib.reload(production)
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def test_tasks_run_through_huey_enqueued_on_commit():
+    import importlib
+
+    import config.settings as production
+
+    importlib.reload(production)
+    assert production.TASKS["default"] == {
+        "BACKEND": "huey.contrib.djhuey.tasks_backend.HueyBackend",
+        "OPTIONS": {"enqueue_on_commit": True},
+    }
