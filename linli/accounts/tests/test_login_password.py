@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.utils import translation
 
 from linli.accounts import services
 from linli.accounts.models import Throttle
@@ -46,7 +47,7 @@ def test_password_login_with_wrong_password_is_refused_and_audited_without_the_p
 ):
     request = make_request()
 
-    with pytest.raises(LinliError) as caught:
+    with translation.override("en"), pytest.raises(LinliError) as caught:
         services.login_with_password(
             request=request, phone="13800001111", password="wrong-secret-99"
         )
@@ -84,7 +85,7 @@ def test_password_login_of_inactive_account_is_refused(user, make_request):
 
 @pytest.mark.parametrize("typed", ["", "1380000111", "23800001111", "138000011112", "abc"])
 def test_malformed_phone_is_refused_without_counting_a_failure(db, make_request, typed):
-    with pytest.raises(LinliError) as caught:
+    with translation.override("en"), pytest.raises(LinliError) as caught:
         services.login_with_password(request=make_request(), phone=typed, password=PASSWORD)
 
     assert caught.value.code == "invalid_phone"

@@ -111,17 +111,14 @@ def test_throttled_password_login_says_how_long_to_wait_and_offers_sms(client, u
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
     html = response.content.decode()
-    assert (
-        "Too many failed attempts. You can try again in 1 minute, or log in with an SMS code now."
-        in html
-    )
+    assert "登录失败次数过多。请1分钟后再试，或现在改用短信验证码登录。" in html
     assert f'href="{LOGIN}?method=sms&amp;next=/inbox/"' in html
 
 
 def test_sms_login_through_the_page(client, user, code_sent_to):
     response = client.post(SEND, {"phone": PHONE, "next": "/inbox/"})
     assert response.status_code == 200
-    assert "a 6-digit code is on its way" in response.content.decode()
+    assert "如果该号码已开通账号，我们已发送6位验证码，5分钟内有效。" in response.content.decode()
     assert 'data-resend-after="60"' in response.content.decode()
 
     response = client.post(
@@ -139,7 +136,7 @@ def test_wrong_sms_code_shows_how_many_tries_are_left(client, user):
     response = client.post(LOGIN, {"method": "sms", "phone": PHONE, "code": "abcdef"})
 
     assert response.status_code == 400
-    assert "The code is wrong. You have 4 more tries." in response.content.decode()
+    assert "验证码不正确，您还可以再试4次。" in response.content.decode()
 
 
 def test_sending_a_code_without_javascript_keeps_the_phone_in_the_form(
@@ -179,7 +176,7 @@ def test_too_early_resend_shows_the_wait_and_counts_down(client, user):
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "A code was just sent. You can ask for another one in 60 seconds." in html
+    assert "验证码刚刚已发送，请60秒后再重新获取。" in html
     assert 'data-resend-after="60"' in html
 
 
@@ -195,7 +192,7 @@ def test_unknown_and_known_phones_get_the_same_page(client, user, outbox):
 def test_invalid_phone_for_a_code_is_explained(client, db):
     response = client.post(SEND, {"phone": "12345"}, HTTP_HX_REQUEST="true")
 
-    assert "Enter an 11-digit mobile phone number." in response.content.decode()
+    assert "请输入11位手机号。" in response.content.decode()
     assert Throttle.objects.count() == 0
 
 

@@ -86,7 +86,7 @@ def test_unknown_language_is_refused_with_a_message(client, user):
     response = client.post(reverse("accounts:language"), {"language": "xx"}, follow=True)
 
     assert "linli_language" not in response.cookies
-    assert "This language is not available." in response.content.decode()
+    assert "暂不支持该语言。" in response.content.decode()
 
 
 # ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import SESSION_KEY
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.accounts import services
 from linli.accounts.models import SmsCode, Throttle
@@ -61,7 +61,7 @@ def test_inactive_account_is_sent_nothing(user, outbox):
 def test_a_second_code_within_60_seconds_is_refused(user, outbox):
     send()
 
-    with pytest.raises(Throttled) as caught:
+    with translation.override("en"), pytest.raises(Throttled) as caught:
         send()
 
     assert caught.value.retry_after == 60
@@ -93,7 +93,7 @@ def test_at_most_ten_codes_a_day_per_phone(user, outbox, age_codes):
         send()
         age_codes(PHONE, 61)
 
-    with pytest.raises(Throttled) as caught:
+    with translation.override("en"), pytest.raises(Throttled) as caught:
         send()
 
     assert len(outbox) == 10
@@ -132,7 +132,7 @@ def test_an_expired_code_is_refused(user, make_request, code_sent_to, age_codes)
     code = code_sent_to(PHONE)
     age_codes(PHONE, 301)
 
-    with pytest.raises(LinliError) as caught:
+    with translation.override("en"), pytest.raises(LinliError) as caught:
         services.login_with_sms_code(request=make_request(), phone=PHONE, code=code)
 
     assert caught.value.code == "code_expired"
@@ -148,7 +148,7 @@ def test_five_wrong_tries_end_the_code(user, make_request, code_sent_to):
     wrong = "000000" if code != "000000" else "111111"
     messages = []
     for _ in range(5):
-        with pytest.raises(LinliError) as caught:
+        with translation.override("en"), pytest.raises(LinliError) as caught:
             services.login_with_sms_code(request=make_request(), phone=PHONE, code=wrong)
         messages.append(caught.value.message)
 
@@ -177,7 +177,7 @@ def test_wrong_codes_are_throttled_on_their_own_key(user, make_request, code_sen
         with pytest.raises(LinliError):
             services.login_with_sms_code(request=make_request(), phone=PHONE, code="abcdef")
 
-    with pytest.raises(Throttled) as caught:
+    with translation.override("en"), pytest.raises(Throttled) as caught:
         services.login_with_sms_code(request=make_request(), phone=PHONE, code=code)
 
     assert caught.value.retry_after == 60

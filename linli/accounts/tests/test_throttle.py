@@ -7,7 +7,7 @@ import threading
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from linli.accounts import services
 from linli.accounts.models import Throttle
@@ -37,7 +37,7 @@ def login(make_request, password: str = PASSWORD, phone: str = PHONE, ip: str = 
 def test_sixth_attempt_after_five_failures_is_throttled_for_60_seconds(user, make_request):
     fail(make_request, 5)
 
-    with pytest.raises(Throttled) as caught:
+    with translation.override("en"), pytest.raises(Throttled) as caught:
         login(make_request, password="wrong-password")
 
     assert caught.value.status == 429
@@ -83,7 +83,7 @@ def test_cooloff_doubles_with_each_further_failure(user, make_request, age_throt
 def test_cooloff_is_capped_at_15_minutes(user, make_request):
     Throttle.objects.create(key=PW_KEY, failures=40, last_failure_at=timezone.now())
 
-    with pytest.raises(Throttled) as caught:
+    with translation.override("en"), pytest.raises(Throttled) as caught:
         login(make_request)
 
     assert caught.value.retry_after == 900

@@ -75,7 +75,7 @@ def test_refusal_page_explains_instead_of_failing(client, world):
     response = _get(client, world.a.users["worker"], _pages(world.b)["unit"])
 
     assert response.status_code == 404
-    assert response.context["message"] == "This unit was not found."
+    assert response.context["message"] == "未找到该房屋。"
 
 
 def test_post_to_a_browsing_page_is_not_allowed(client, world):

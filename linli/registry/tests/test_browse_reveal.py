@@ -153,7 +153,7 @@ def test_own_record_post_answers_403_with_a_message_fragment(client, world):
     html = response.content.decode()
     assert response.status_code == 403
     assert "<html" not in html
-    assert "Only community staff may see full personal data." in html
+    assert "只有社区工作者可以查看完整的个人信息。" in html
     assert FULL_PHONE not in html
 
 

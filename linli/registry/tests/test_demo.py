@@ -346,7 +346,7 @@ class TestLoadedDemo:
             for o in Ownership.objects.filter(person=owner).select_related(
                 "unit__estate", "unit__building", "unit__entrance"
             )
-        ] == ["金狮苑 Bldg 24 Ent. 1 room 601"]
+        ] == ["金狮苑24幢1单元601"]
         assert (
             Ownership.objects.filter(
                 unit__ownerships__person=owner, is_representative=False
