@@ -130,3 +130,27 @@ def small_targets(
         minimum,
     )
     return found
+
+
+# ---- elder mode and personal data, shared by the resident, worker and public journeys (e2e) ----
+
+# 长辈版: body text and tap targets, as in the design (ARCHITECTURE §4).
+ELDER_BODY_PX = 18
+ELDER_TARGET_PX = 48
+# What a finger presses: the tab bar, buttons, button-like links, list rows, chips, tools.
+TAP_TARGETS = (
+    ".tabbar a, button, .btn, input[type=submit], .chip, .list__link, .tool-btn, .back-link"
+)
+
+
+def assert_elder_page(page: Page) -> None:
+    """The page is in elder mode: `html.elder`, body text ≥ 18 px, every tap target ≥ 48 px."""
+    assert page.locator("html").get_attribute("class") == "elder", page.url
+    assert computed_px(page, "body", "font-size") >= ELDER_BODY_PX, page.url
+    assert small_targets(page, ELDER_TARGET_PX, TAP_TARGETS) == [], page.url
+
+
+def leaked(page: Page, secrets: list[str]) -> list[str]:
+    """Which of `secrets` (full phone or ID numbers) appear anywhere in the page's HTML."""
+    html = page.content()
+    return [secret for secret in secrets if secret and secret in html]
