@@ -212,7 +212,7 @@ LINLI_SMS_OPTIONS = {
     "sign_name": env_str("LINLI_SMS_SIGN_NAME", "邻里"),
 }
 _email_backend = env_str("LINLI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-MAILERS = {"default": {"BACKEND": _email_backend}}
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": _email_backend}}
 if _email_backend.endswith("smtp.EmailBackend"):
     MAILERS["default"]["OPTIONS"] = {
         "host": env_str("LINLI_EMAIL_HOST", "localhost"),

@@ -18,7 +18,7 @@ class ElderModeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        set_current_ip(client_ip(request.META))  # type: ignore[arg-type]
+        set_current_ip(client_ip(request.META))
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             request.elder_mode = bool(getattr(user, "elder_mode", False))  # type: ignore[attr-defined]

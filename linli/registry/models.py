@@ -3,6 +3,8 @@ ownership, occupancy and organisations. Areas are integer hundredths of m²."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -93,7 +95,7 @@ class Building(TenantModel):
     def __str__(self) -> str:
         return str(_("Building %(number)s") % {"number": self.number})
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_key = natural_key(self.number)
         super().save(*args, **kwargs)
 
@@ -191,13 +193,13 @@ class Unit(TenantModel):
     def label(self) -> str:
         """金狮苑24幢1单元301 / 金狮苑24幢车位B-12 (needs estate, building, entrance loaded)."""
         place = self.estate.name
-        if self.building_id:
+        if (building := self.building) is not None:
             place = str(
-                _("%(place)s Bldg %(number)s") % {"place": place, "number": self.building.number}
+                _("%(place)s Bldg %(number)s") % {"place": place, "number": building.number}
             )
-        if self.entrance_id:
+        if (entrance := self.entrance) is not None:
             place = str(
-                _("%(place)s Ent. %(number)s") % {"place": place, "number": self.entrance.number}
+                _("%(place)s Ent. %(number)s") % {"place": place, "number": entrance.number}
             )
         if self.kind == self.Kind.PARKING:
             return str(_("%(place)s space %(number)s") % {"place": place, "number": self.number})
@@ -209,7 +211,7 @@ class Unit(TenantModel):
     def area_m2(self) -> str:
         return format_hundredths(self.area)
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.sort_key = natural_key(self.number)
         super().save(*args, **kwargs)
 

@@ -1201,6 +1201,13 @@ def roster_import(*, actor: Any, community: Community, file: IO[bytes] | bytes) 
     return ImportReport(ok=True, counts=counts)
 
 
+def _checked[T](value: T | None) -> T:
+    """A value the row checks guarantee: `_write` runs only when no row has an error."""
+    if value is None:
+        raise AssertionError("the roster import wrote a row that failed its checks")
+    return value
+
+
 def _write(
     actor: Any,
     community: Community,
@@ -1259,12 +1266,14 @@ def _write(
             community=community,
             estate_id=estate_id,
             building_id=building_id,
-            entrance_id=entrance_ids[(building_id, row.entrance)] if row.entrance else None,
-            kind=row.kind,
+            entrance_id=(
+                entrance_ids[(_checked(building_id), row.entrance)] if row.entrance else None
+            ),
+            kind=_checked(row.kind),
             number=row.number,
-            floor=row.floor,
-            area=row.area,
-            area_source=row.area_source,
+            floor=_checked(row.floor),
+            area=_checked(row.area),
+            area_source=_checked(row.area_source),
             sort_key=natural_key(row.number),
         )
     Unit.objects.bulk_create(new_units.values(), batch_size=BATCH_SIZE)
@@ -1384,7 +1393,7 @@ def _export_rows(community: Community) -> Iterator[list[Any]]:
     units = list(
         Unit.objects.filter(community=community).select_related("estate", "building", "entrance")
     )
-    kind_order = {kind: index for index, kind in enumerate(KIND_VALUES.values())}
+    kind_order: dict[str, int] = {kind: index for index, kind in enumerate(KIND_VALUES.values())}
 
     def place(unit: Unit) -> tuple[Any, ...]:
         building = unit.building
