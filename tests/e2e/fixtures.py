@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # Chromium's own widgets (date pickers, file inputs) in Chinese, like the page.
+    "--lang=zh-CN",
 ]
 # Generous for a slow CI machine, short enough that a wrong selector fails fast.
 TIMEOUT_MS = 15_000
