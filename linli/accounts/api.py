@@ -6,7 +6,8 @@ from django.http import HttpRequest
 from ninja import Router
 
 from linli.accounts import selectors
-from linli.accounts.schemas import CommunityRolesOut, ErrorOut, MeOut
+from linli.accounts.schemas import CommunityRolesOut, MeOut
+from linli.core.api_schemas import error_responses
 from linli.domain.masking import mask_phone
 
 router = Router(tags=["accounts"])
@@ -14,12 +15,12 @@ router = Router(tags=["accounts"])
 
 @router.get(
     "/me",
-    response={200: MeOut, 401: ErrorOut},
+    response={200: MeOut, **error_responses(401, 422)},
     summary="The logged-in account",
     description="Name, masked phone, display settings and roles per community of the caller.",
     operation_id="accounts_me",
 )
-def me(request: HttpRequest) -> tuple[int, MeOut]:
+def me(request: HttpRequest) -> MeOut:
     user = request.auth  # type: ignore[attr-defined]
     roles = [
         CommunityRolesOut(
@@ -29,7 +30,7 @@ def me(request: HttpRequest) -> tuple[int, MeOut]:
         )
         for item in selectors.roles_for_display(user)
     ]
-    return 200, MeOut(
+    return MeOut(
         id=user.pk,
         name=user.name,
         phone=mask_phone(user.phone),

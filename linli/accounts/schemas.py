@@ -5,13 +5,6 @@ from __future__ import annotations
 from ninja import Schema
 
 
-class ErrorOut(Schema):
-    """Every error answer: a stable code and a translated message."""
-
-    code: str
-    message: str
-
-
 class CommunityRolesOut(Schema):
     community_id: int
     community_name: str

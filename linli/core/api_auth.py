@@ -19,6 +19,15 @@ class SessionAuth(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Without a logged-in session there is nothing a forged request could ride on, so the
+        # CSRF check (which would answer 403) is skipped and the next scheme gets its turn:
+        # a bearer-token client may POST, and an anonymous caller gets 401, not 403.
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

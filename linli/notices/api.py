@@ -8,21 +8,24 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from linli.accounts.selectors import community_ids_for
 from linli.core.api_auth import ApiTokenAuth, SessionAuth
+from linli.core.api_schemas import error_responses
 from linli.core.errors import NotFound
 from linli.domain.notice_periods import days_left
 from linli.notices import selectors
 from linli.notices.models import Notice
-from linli.notices.schemas import AttachmentOut, ErrorOut, NoticeDetailOut, NoticePageOut
+from linli.notices.schemas import AttachmentOut, NoticeDetailOut, NoticePageOut
 from linli.notices.text import mask_personal_numbers
 
 router = Router(tags=["notices"])
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, Any] = error_responses(401, 403, 404, 422)
 MAX_PAGE_SIZE = 100
+# Far beyond any real list; a larger page number would overflow the database's OFFSET (a 500).
+MAX_PAGE_NUMBER = 100_000
 
 
 def anonymous_allowed(request: HttpRequest) -> Any:
@@ -31,10 +34,10 @@ def anonymous_allowed(request: HttpRequest) -> Any:
     return request.user or True
 
 
-class ListParams(Schema):
+class NoticeListParams(Schema):
     community_id: int
-    page: int = 1
-    page_size: int = 20
+    page: int = Field(1, le=MAX_PAGE_NUMBER, description="Page number; below 1 means 1.")
+    page_size: int = Field(20, description="Items per page; clamped to 1–100.")
 
 
 def _out(notice: Notice, today: Any) -> dict[str, Any]:
@@ -61,8 +64,13 @@ def _out(notice: Notice, today: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/", response={200: NoticePageOut, **ERRORS}, summary="Public notices of a community")
-def list_notices(request: HttpRequest, params: Query[ListParams]) -> dict[str, Any]:
+@router.get(
+    "/",
+    response={200: NoticePageOut, **ERRORS},
+    summary="Public notices of a community",
+    operation_id="notices_list",
+)
+def list_notices(request: HttpRequest, params: Query[NoticeListParams]) -> dict[str, Any]:
     """Published and withdrawn notices of one of the caller's communities, newest window first."""
     if params.community_id not in community_ids_for(request.user):
         raise NotFound(_("This community does not exist."), code="not_found")
@@ -87,7 +95,10 @@ def list_notices(request: HttpRequest, params: Query[ListParams]) -> dict[str, A
     "/{public_id}",
     response={200: NoticeDetailOut, **ERRORS},
     auth=[SessionAuth(), ApiTokenAuth(), anonymous_allowed],
+    # `anonymous_allowed` has no OpenAPI security scheme; the empty requirement says the same.
+    openapi_extra={"security": [{}]},
     summary="One notice (public once published)",
+    operation_id="notices_get",
 )
 def get_notice(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """A published or withdrawn notice for anyone; a draft only for those who may write it."""

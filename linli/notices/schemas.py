@@ -8,11 +8,6 @@ from datetime import date, datetime
 from ninja import Schema
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 class AttachmentOut(Schema):
     name: str
     size: int

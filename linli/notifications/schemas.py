@@ -7,11 +7,6 @@ from datetime import datetime
 from ninja import Schema
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 class NotificationOut(Schema):
     id: int
     community_id: int

@@ -10,36 +10,41 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from linli.core.api_schemas import error_responses
 from linli.domain.masking import mask_id_number, mask_name, mask_phone
 from linli.registry import selectors
 from linli.registry.models import Estate, Person, Unit
 from linli.registry.schemas import (
     BuildingDetailOut,
-    ErrorOut,
     EstateDetailOut,
     EstateOut,
     PersonOut,
     UnitBriefOut,
     UnitOut,
-    ValidationErrorOut,
 )
 
 router = Router(tags=["registry"])
 
 MAX_PAGE = 200
+# Far beyond any real list; a larger offset would overflow the database's OFFSET (a 500).
+MAX_OFFSET = 100_000_000
 
-ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+ERRORS: dict[int, Any] = error_responses(401, 403, 404, 422)
+
+
+class RegistryPageParams(LimitOffsetPagination.Input):
+    limit: int = Field(50, ge=1, le=MAX_PAGE, description="Items per page (1–200).")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip.")
 
 
 class Page(LimitOffsetPagination):
     """limit/offset pagination; at most 200 items a page (a larger limit is a 422)."""
 
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=MAX_PAGE, description="Items per page (1–200).")
-        offset: int = Field(0, ge=0, description="Items to skip.")
+    # Named apart from ninja's default `Input`, so the OpenAPI component name is unambiguous.
+    Input = RegistryPageParams
 
 
 @router.get("/estates", response={200: list[EstateOut], **ERRORS}, operation_id="registry_estates")

@@ -8,24 +8,6 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 
-class ErrorOut(Schema):
-    """Every refusal: a stable code and a translated message."""
-
-    code: str = Field(..., examples=["not_found"])
-    message: str
-
-
-class FieldErrorOut(Schema):
-    loc: list[str]
-    message: str
-
-
-class ValidationErrorOut(ErrorOut):
-    """422: the request did not parse; one entry per bad field."""
-
-    errors: list[FieldErrorOut] = []
-
-
 class EstateOut(Schema):
     id: int
     community_id: int

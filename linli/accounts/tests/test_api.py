@@ -74,6 +74,10 @@ def test_me_is_documented_with_its_error_answer(client, db):
     schema = client.get("/api/v1/openapi.json").json()
 
     responses = schema["paths"]["/api/v1/accounts/me"]["get"]["responses"]
-    assert set(responses) == {"200", "401"}
+    assert set(responses) == {"200", "401", "422"}
     error = responses["401"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
-    assert set(schema["components"]["schemas"][error]["properties"]) == {"code", "message"}
+    assert set(schema["components"]["schemas"][error]["properties"]) == {
+        "code",
+        "message",
+        "details",
+    }

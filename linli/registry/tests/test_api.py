@@ -47,7 +47,7 @@ def test_anonymous_caller_gets_401(client, world, endpoint):
     response = client.get(_endpoints(world.a)[endpoint])
 
     assert response.status_code == 401
-    assert response.json() == {"code": "unauthorized", "message": "Please log in."}
+    assert response.json() == {"code": "unauthorized", "message": "请先登录。"}
 
 
 def test_bearer_token_authenticates(client, world):
@@ -82,11 +82,7 @@ def test_foreign_and_missing_units_answer_the_same(client, world):
     foreign = client.get(f"{BASE}/units/{world.b.unit.pk}")
     missing = client.get(f"{BASE}/units/999999")
 
-    assert (
-        foreign.json()
-        == missing.json()
-        == {"code": "not_found", "message": "This unit was not found."}
-    )
+    assert foreign.json() == missing.json() == {"code": "not_found", "message": "未找到该房屋。"}
 
 
 @pytest.mark.parametrize("endpoint", ["estate", "building", "entrance_units", "unit", "person"])

@@ -1,0 +1,116 @@
+"""Fixtures of the API contract suite: a small world with something behind every endpoint, and
+the three kinds of caller (browser session, bearer token, nobody) as plain headers and cookies.
+
+Schemathesis calls the WSGI application in-process, in the test's own thread, so the requests
+see the test transaction of pytest-django's `db` fixture, provided Django does not close that
+connection at the end of each request (see `wsgi_keeps_test_connection`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core import signals
+from django.db import close_old_connections
+from django.test import Client
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+
+from linli.accounts.services import api_token_create
+from linli.notices import services as notice_services
+from linli.notifications import services as notification_services
+from tests.world import World
+
+DAY = datetime.timedelta(days=1)
+
+
+@dataclass
+class Caller:
+    """What a client sends to be somebody: headers and cookies (both empty for nobody)."""
+
+    name: str
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ApiWorld:
+    world: World
+    notice: Any
+    draft: Any
+    notification: Any
+    callers: dict[str, Caller]
+
+
+@pytest.fixture
+def wsgi_keeps_test_connection() -> Iterator[None]:
+    """Stop Django closing the test's connection after each in-process WSGI request.
+
+    A WSGI request ends with `close_old_connections`, which drops any connection left outside
+    autocommit, as the test transaction is; the data under test would vanish mid-test. Django's
+    own test client disconnects the same receivers for the same reason.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def session_caller(user: Any) -> Caller:
+    """A logged-in browser: its session cookie, and a CSRF cookie with the matching header."""
+    client = Client()
+    client.force_login(user)
+    csrf = get_random_string(32)
+    return Caller(
+        name="session",
+        headers={"X-CSRFToken": csrf},
+        cookies={"sessionid": client.cookies["sessionid"].value, "csrftoken": csrf},
+    )
+
+
+def token_caller(user: Any) -> Caller:
+    _token, secret = api_token_create(user=user, name="contract tests")
+    return Caller(name="token", headers={"Authorization": f"Bearer {secret}"})
+
+
+@pytest.fixture
+def api_world(world: World, wsgi_keeps_test_connection: None) -> ApiWorld:
+    """The two-community world, with a published notice, a draft and an unread notification in
+    甲; callers are the community worker of 甲 (by session and by token) and nobody."""
+    a = world.a
+    worker = a.users["worker"]
+    today = timezone.localdate()
+    fields = {
+        "actor": worker,
+        "community": a.community,
+        "kind": "general",
+        "body": "经业主大会表决通过，现予公示。",
+        "starts_on": today,
+        "ends_on": today + 14 * DAY,
+        "issuer": "甲社区居委会",
+    }
+    notice = notice_services.notice_create(title="关于电梯加装的公示", **fields)
+    notice = notice_services.notice_publish(actor=worker, notice_id=notice.pk)
+    draft = notice_services.notice_create(title="绿化改造方案（草稿）", **fields)
+    (notification,) = notification_services.notify(
+        community=a.community,
+        recipients=[worker],
+        topic="notices",
+        title="新公示：关于电梯加装的公示",
+        url=f"/notices/n/{notice.public_id}/",
+    )
+    callers = {
+        "session": session_caller(worker),
+        "token": token_caller(worker),
+        "anonymous": Caller(name="anonymous"),
+    }
+    return ApiWorld(
+        world=world, notice=notice, draft=draft, notification=notification, callers=callers
+    )
