@@ -400,6 +400,8 @@ def _check(
 
             response = _rolled_back(call)
             status = response.status_code
+            if row.method == "GET" and status == 200:
+                problems += _leaks(world, f"{key} {role}@{where}", response)
             if status >= 500:
                 problems.append(f"{key} {role}@{where}: {status}")
                 continue
@@ -414,6 +416,23 @@ def _check(
             elif not denied(response, role, is_api):
                 problems.append(f"{key} {role}@{where}: answered {status}, expected 403/404")
     return problems
+
+
+def _secrets(world: World) -> list[str]:
+    """Full phone and ID numbers of every registered person in both communities."""
+    values = []
+    for side in (world.a, world.b):
+        for person in (side.owner_person, side.tenant_person):
+            values += [person.phone, person.id_number]
+    return [v for v in values if v]
+
+
+def _leaks(world: World, label: str, response: Any) -> list[str]:
+    """No GET answer shows a full phone or ID number: staff see them only after a reveal."""
+    body = (
+        response.content.decode("utf-8", errors="replace") if hasattr(response, "content") else ""
+    )
+    return [f"{label}: shows {secret}" for secret in _secrets(world) if secret in body]
 
 
 @pytest.mark.django_db
