@@ -24,7 +24,6 @@ from linli.core.errors import Forbidden, LinliError, NotFound
 from linli.notices import selectors, services
 from linli.notices.forms import AttachmentForm, NoticeForm, PublishForm, WithdrawForm
 from linli.notices.models import Notice
-from linli.notices.pdf import render_notice_pdf
 from linli.notices.periods import period_problem
 
 ARCHIVE_PAGE_SIZE = 20
@@ -118,6 +117,9 @@ def detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @translate_errors
 def pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The notice as a printable A4 PDF with a QR code back to its page."""
+    # WeasyPrint and its fonts stay out of every worker until the first PDF is asked for.
+    from linli.notices.pdf import render_notice_pdf
+
     notice = selectors.access_notice_by_public_id(request.user, public_id)
     today = selectors.local_today()
     key = f"notice-pdf:{notice.public_id}:{notice.status}:{today.isoformat()}:{get_language()}"

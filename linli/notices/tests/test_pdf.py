@@ -86,7 +86,7 @@ def test_pdf_qr_code_links_to_the_public_detail_page(notice, today, settings):
 def test_pdf_is_cached_for_public_notices(client, notice):
     url = reverse("notices:pdf", args=[notice.public_id])
     with mock.patch(
-        "linli.notices.views.render_notice_pdf", return_value=b"%PDF-1.7 cached"
+        "linli.notices.pdf.render_notice_pdf", return_value=b"%PDF-1.7 cached"
     ) as render:
         first = client.get(url)
         second = client.get(url)
@@ -103,7 +103,7 @@ def test_pdf_of_a_draft_is_404_for_the_public_and_shown_to_staff(client, world, 
     client.force_login(world.b.users["worker"])
     assert client.get(url).status_code == 404
     client.force_login(world.a.users["worker"])
-    with mock.patch("linli.notices.views.render_notice_pdf", return_value=b"%PDF-1.7 draft"):
+    with mock.patch("linli.notices.pdf.render_notice_pdf", return_value=b"%PDF-1.7 draft"):
         assert client.get(url).status_code == 200
 
 
