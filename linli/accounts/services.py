@@ -256,7 +256,7 @@ class SmsCodeSent:
 
 
 def _code_hash(phone: str, code: str) -> str:
-    return salted_hmac("linli.accounts.sms-code", f"{phone}:{code}").hexdigest()
+    return salted_hmac("linli.accounts.sms-code", f"{phone}:{code}", algorithm="sha256").hexdigest()
 
 
 def _seconds_until(moment: datetime, now: datetime) -> int:
