@@ -15,12 +15,6 @@ from linli.registry.models import Organisation
 from tests import factories as f
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world builds ~20 accounts; argon2 at production cost would take seconds per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def today() -> datetime.date:
     return local_today()

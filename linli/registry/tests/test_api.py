@@ -18,12 +18,6 @@ BASE = "/api/v1/registry"
 FULL_PHONE = "13812345678"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world creates ~20 accounts; argon2 would spend seconds on each test's setup.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _endpoints(side):
     return {
         "estate": f"{BASE}/estates/{side.estate.pk}",

@@ -16,12 +16,6 @@ FULL_PHONE = "13812345678"
 MASKED_PHONE = "138****5678"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world creates ~20 accounts; argon2 would spend seconds on each test's setup.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _pages(side):
     return {
         "estate": reverse("registry:estate", args=[side.estate.pk]),

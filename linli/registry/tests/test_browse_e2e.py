@@ -6,21 +6,11 @@ import pytest
 from playwright.sync_api import expect
 
 from linli.core.models import AuditLog
-from tests.e2e.conftest import browser_context_args, browser_type_launch_args, page, page_log
 from tests.e2e.helpers import login_as, run_axe, shot, small_targets, url
-
-# The browser fixtures live in tests/e2e/conftest.py; importing them makes them visible here.
-__all__ = ["browser_context_args", "browser_type_launch_args", "page", "page_log"]
 
 pytestmark = pytest.mark.browser
 
 FULL_PHONE = "13812345678"
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world creates ~20 accounts; argon2 would spend seconds on each test's setup.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_worker_browses_to_a_unit_and_reveals_the_owner_in_place(

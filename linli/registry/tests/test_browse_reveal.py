@@ -16,12 +16,6 @@ pytestmark = pytest.mark.django_db
 FULL_PHONE = "13812345678"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world creates ~20 accounts; argon2 would spend seconds on each test's setup.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _reveal_url(person):
     return reverse("registry:person_reveal", args=[person.pk])
 

@@ -35,7 +35,9 @@ def test_demo_notices_are_current_archived_and_draft():
 def test_demo_owner_has_two_unread_messages_linking_to_notices():
     demo_load()
     messages = list(
-        Notification.objects.filter(recipient__phone="13900000002", read_at__isnull=True).order_by("id")
+        Notification.objects.filter(recipient__phone="13900000002", read_at__isnull=True).order_by(
+            "id"
+        )
     )
     assert [m.url.startswith("/notices/n/") for m in messages] == [True, True]
     assert messages[0].title == "新公示：金狮苑24幢1单元加装电梯方案公示"

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 NOT_STAFF = ("resident", "owner", "committee", "property", "partner", "volunteer", "street")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def page(side):
     return reverse("registry:roster", args=[side.community.pk])
 

@@ -14,12 +14,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The world creates ~20 accounts; argon2 would spend seconds on each test's setup.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 STRUCTURE = ["worker", "admin", "committee", "property", "street"]
 HOUSEHOLD = ["owner", "resident"]
 NOTHING = ["partner", "volunteer"]
