@@ -57,16 +57,21 @@ def _linli_error(request: HttpRequest, exc: LinliError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = [
-        {"loc": [str(p) for p in err.get("loc", [])], "message": _translate_pydantic(err)} for err in exc.errors
+        {"loc": [str(p) for p in err.get("loc", [])], "message": _translate_pydantic(err)}
+        for err in exc.errors
     ]
     return api.create_response(
-        request, {"code": "invalid", "message": _("The request is not valid."), "errors": errors}, status=422
+        request,
+        {"code": "invalid", "message": _("The request is not valid."), "errors": errors},
+        status=422,
     )
 
 
 @api.exception_handler(AuthenticationError)
 def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return api.create_response(request, {"code": "unauthorized", "message": _("Please log in.")}, status=401)
+    return api.create_response(
+        request, {"code": "unauthorized", "message": _("Please log in.")}, status=401
+    )
 
 
 # The codes services use (linli.core.errors), so a client switches on one vocabulary.
@@ -75,7 +80,11 @@ HTTP_ERROR_CODES = {403: "forbidden", 404: "not_found", 405: "method_not_allowed
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    messages = {404: _("Not found."), 403: _("You are not allowed to do this."), 405: _("Method not allowed.")}
+    messages = {
+        404: _("Not found."),
+        403: _("You are not allowed to do this."),
+        405: _("Method not allowed."),
+    }
     message = messages.get(exc.status_code, str(exc.message))
     code = HTTP_ERROR_CODES.get(exc.status_code, "error")
     return api.create_response(request, {"code": code, "message": message}, status=exc.status_code)

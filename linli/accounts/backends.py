@@ -10,7 +10,11 @@ from django.http import HttpRequest
 
 class PhonePasswordBackend(ModelBackend):
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
     ) -> Any:
         phone = kwargs.get("phone") or username
         return super().authenticate(request, username=phone, password=password)

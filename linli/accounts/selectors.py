@@ -284,7 +284,9 @@ def community_offices_of(user: Any) -> list[dict[str, str]]:
     return [{"name": name, "address": address, "phone": phone} for name, address, phone in rows]
 
 
-def audit_rows_for(user: Any, *, community_id: int | None = None, action: str = "") -> QuerySet[AuditLog]:
+def audit_rows_for(
+    user: Any, *, community_id: int | None = None, action: str = ""
+) -> QuerySet[AuditLog]:
     """Audit rows of the communities this user works in (staff only), newest first."""
     allowed = staff_community_ids(user)
     rows = AuditLog.objects.filter(community_id__in=allowed).select_related("actor", "community")
