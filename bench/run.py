@@ -82,6 +82,7 @@ def page_targets() -> tuple[list[tuple[str, str, str]], dict[str, str]]:
     from django.urls import reverse
 
     from linli.accounts.models import Role, RoleAssignment
+    from linli.notices.models import Notice
     from linli.registry.models import Community, Estate, Ownership
 
     community = Community.objects.get(code="shangyangshi")
@@ -99,6 +100,8 @@ def page_targets() -> tuple[list[tuple[str, str, str]], dict[str, str]]:
         .select_related("user")
         .first()
     )
+    notice = Notice.objects.filter(community=community, status="published").order_by("id").first()
+    assert notice is not None, "demo data lacks a published notice"
     assert owner is not None and worker is not None, "demo data lacks an owner account or a worker"
     cookies = {}
     for who, user in (("owner", owner.person.user), ("worker", worker.user)):
@@ -110,7 +113,10 @@ def page_targets() -> tuple[list[tuple[str, str, str]], dict[str, str]]:
         ("Estate page (金狮苑, staff)", reverse("registry:estate", args=[estate.id]), "worker"),
         ("Estate page (金狮苑, owner)", reverse("registry:estate", args=[estate.id]), "owner"),
         ("Notice board", reverse("notices:board"), "owner"),
+        ("Unit detail (owner's flat)", reverse("registry:unit", args=[owner.unit_id]), "owner"),
+        ("Notice detail (public)", reverse("notices:detail", args=[notice.public_id]), "anon"),
     ]
+    cookies["anon"] = ""
     return targets, cookies
 
 
@@ -122,7 +128,8 @@ def count_queries(targets: list[tuple[str, str, str]], cookies: dict[str, str]) 
     counts = {}
     for label, path, who in targets:
         client = Client()
-        client.cookies["sessionid"] = cookies[who]
+        if cookies[who]:
+            client.cookies["sessionid"] = cookies[who]
         client.get(path)  # warm caches
         with CaptureQueriesContext(connection) as ctx:
             response = client.get(path)
@@ -177,7 +184,7 @@ def bench_pages() -> tuple[list[dict], list[float]]:
                 time.sleep(0.1)
         for label, path, who in targets:
             url = f"http://127.0.0.1:{port}{path}"
-            header = f"Cookie: sessionid={cookies[who]}"
+            header = f"Cookie: sessionid={cookies[who]}" if cookies[who] else "Accept: text/html"
             subprocess.run(
                 ["wrk", "-t2", "-c16", "-d2s", "-H", header, url], capture_output=True, check=True
             )
