@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -53,14 +53,6 @@ def redirect_next(
     request: HttpRequest, candidate: str | None, default: str = "home"
 ) -> HttpResponseRedirect:
     return HttpResponseRedirect(safe_next(request, candidate) or reverse(default))
-
-
-def optional_url(name: str, *args: Any) -> str:
-    """The URL of a page another app may not provide yet, or "" when it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -265,7 +257,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         ],
         "tokens": list(selectors.api_tokens_of(user)),
         "token_form": ApiTokenForm(),
-        "preferences_url": optional_url("notifications:preferences"),
+        "preferences_url": reverse("notifications:preferences"),
         "policy_version": settings.LINLI_PRIVACY_POLICY_VERSION,
     }
     return render(request, "accounts/profile.html", context)
