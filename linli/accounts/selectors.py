@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import STAFF_ROLES, ApiToken, Consent, Role, RoleAssignment, Throttle
-from linli.core.errors import NotFound
 from linli.core.models import AuditLog
 from linli.domain.throttle import ThrottlePolicy, ThrottleState, retry_after
 from linli.registry.models import Building, Community, Estate, Occupancy, Ownership, Person, Unit
@@ -175,14 +174,6 @@ def api_tokens_of(user: Any) -> QuerySet[ApiToken]:
 
 # ---------------------------------------------------------------------------
 # Access gates: another community's object answers 404
-
-
-def access_person_for_staff(user: Any, person_id: int) -> Person:
-    """A registry person, for staff (worker/administrator) of the person's community only."""
-    person = Person.objects.select_related("community", "user").filter(pk=person_id).first()
-    if person is None or not is_staff_in(user, person.community_id):
-        raise NotFound(_("This person was not found."))
-    return person
 
 
 def consents_of_person(person: Person) -> QuerySet[Consent]:

@@ -32,6 +32,7 @@ from linli.accounts.models import Consent
 from linli.core.errors import LinliError, NotFound, Throttled
 from linli.core.middleware import ELDER_COOKIE
 from linli.core.request_context import client_ip
+from linli.registry.selectors import access_person_by_id
 
 ELDER_COOKIE_AGE = 365 * 24 * 3600
 
@@ -346,7 +347,9 @@ def privacy(request: HttpRequest) -> HttpResponse:
 def consent_paper(request: HttpRequest, person_id: int) -> HttpResponse:
     """A worker records a consent a person signed on paper (persons of his community only)."""
     try:
-        person = selectors.access_person_for_staff(request.user, person_id)
+        person = access_person_by_id(request.user, person_id)
+        if not selectors.is_staff_in(request.user, person.community_id):
+            raise NotFound(_("This person was not found."))
     except NotFound as exc:
         raise Http404(exc.message) from exc
     form = PaperConsentForm(request.POST if request.method == "POST" else None)
