@@ -1,4 +1,4 @@
-"""The audit log and the spaces in the admin: the log can be read, never written."""
+"""The audit log in the admin: it can be read, never written."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from linli.core.audit import audit_record
 from linli.core.models import AuditLog
-from linli.spaces.models import Space
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -37,16 +36,6 @@ def test_audit_log_is_listed_read_only_in_the_admin(
     delete = client.post(reverse("admin:core_auditlog_delete", args=[row.pk]), {"post": "yes"})
     assert delete.status_code == 403
     assert AuditLog.objects.filter(pk=row.pk).count() == 1
-
-
-def test_spaces_are_listed_in_the_admin(client, superuser):
-    Space.objects.create(community=f.CommunityFactory(), name="邻里议事", code="council")
-    client.force_login(superuser)
-
-    response = client.get(reverse("admin:spaces_space_changelist"))
-
-    assert response.status_code == 200
-    assert "邻里议事" in response.content.decode()
 
 
 def test_admin_is_closed_to_a_community_worker(client, world):
