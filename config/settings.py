@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "linli.notices",
     "linli.notifications",
     "linli.spaces",
+    "linli.votes",
 ]
 
 MIDDLEWARE = [

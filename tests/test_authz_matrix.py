@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -20,42 +20,16 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from config.api import api
-from tests.world import Side, World
-
-ROLES = (
-    "anonymous",
-    "outsider",
-    "resident",
-    "owner",
-    "worker",
-    "committee",
-    "property",
-    "partner",
-    "volunteer",
-    "street",
-    "admin",
+from tests.authz import (
+    EVERYONE,
+    MEMBERS,
+    REGISTRY_READERS,
+    ROLES,
+    SIGNED_IN,
+    STAFF,
+    Row,
 )
-EVERYONE = frozenset(ROLES)
-SIGNED_IN = EVERYONE - {"anonymous"}
-MEMBERS = SIGNED_IN - {"outsider"}
-STAFF = frozenset({"worker", "admin"})
-REGISTRY_READERS = STAFF | {"committee", "property", "street"}
-
-
-@dataclass(frozen=True)
-class Row:
-    """Who may call one endpoint on an object of their own community."""
-
-    allowed: frozenset[str]
-    kwargs: Callable[[Side], dict[str, Any]] = lambda side: {}
-    method: str = "GET"
-    data: Callable[[Side], dict[str, Any]] = lambda side: {}
-    # Whether the endpoint addresses one community's object (then another community's users
-    # must be denied); pages about "my own things" have no such object.
-    scoped: bool = True
-    # The owner of the object of the row: "a" is the side whose users are "at home".
-    note: str = ""
-    allowed_elsewhere: frozenset[str] = field(default_factory=frozenset)
+from tests.world import Side, World
 
 
 class Rollback(Exception):
@@ -351,6 +325,18 @@ API: dict[str, Row] = {
 }
 
 
+def _merge_capability_rows() -> None:
+    from linli.votes.tests import authz_rows as votes_rows
+
+    for rows, extra in ((PAGES, votes_rows.PAGES), (API, votes_rows.API)):
+        clash = set(rows) & set(extra)
+        assert not clash, f"policy rows defined twice: {clash}"
+        rows.update(extra)
+
+
+_merge_capability_rows()
+
+
 def test_every_endpoint_has_a_policy_row():
     pages = {name for name, _ in page_patterns()}
     assert pages - set(PAGES) == set(), "pages without a policy row"
@@ -373,8 +359,11 @@ def _api_url(op: str, kwargs: dict[str, Any]) -> str:
 
 @pytest.fixture
 def matrix_world(world):
+    from linli.votes.tests import authz_extra
+
     for side in (world.a, world.b):
         side.extra = build_extra(side)  # type: ignore[attr-defined]
+        side.votes = authz_extra.build(side)  # type: ignore[attr-defined]
     return world
 
 

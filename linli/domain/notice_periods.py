@@ -26,6 +26,7 @@ class NoticeKind(StrEnum):
     ELEVATOR_PLAN = "elevator_plan"
     VOTER_ROLL = "voter_roll"
     VOTE_RESULT = "vote_result"
+    ASSEMBLY = "assembly"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ MINIMUM_PERIODS: dict[NoticeKind, PeriodRule] = {
     NoticeKind.ELEVATOR_PLAN: PeriodRule(15, "JN-Elev Art. 11"),
     NoticeKind.VOTER_ROLL: PeriodRule(7, "HZ-PMR Art. 26"),
     NoticeKind.VOTE_RESULT: PeriodRule(15, "HZ-PMR Art. 30"),
+    # The announcement of a vote stays up at least through the shortest notice period.
+    NoticeKind.ASSEMBLY: PeriodRule(7, "HZ-PMR Art. 19"),
 }
 
 

@@ -32,6 +32,7 @@ class Notice(TenantModel):
         ELEVATOR_PLAN = NoticeKind.ELEVATOR_PLAN, _("Elevator retrofit plan")
         VOTER_ROLL = NoticeKind.VOTER_ROLL, _("Voter roll")
         VOTE_RESULT = NoticeKind.VOTE_RESULT, _("Vote result")
+        ASSEMBLY = NoticeKind.ASSEMBLY, _("Owners' assembly and vote announcement")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

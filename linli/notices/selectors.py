@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.accounts.selectors import community_ids_for, is_staff_in, roles_in
+from linli.core import clock
 from linli.core.errors import NotFound
 from linli.notices.models import Notice, NoticeAttachment
 from linli.registry.models import Community, Membership, Organisation
@@ -33,7 +33,9 @@ _ESTATES_CACHE_ATTR = "_linli_committee_estates"
 
 def local_today(now: datetime | None = None) -> date:
     """Today's date in China (Asia/Shanghai), whatever the server's time zone."""
-    return (now or timezone.now()).astimezone(SHANGHAI).date()
+    if now is None:
+        return clock.today()
+    return now.astimezone(SHANGHAI).date()
 
 
 def is_public(notice: Notice, today: date | None = None) -> bool:

@@ -39,6 +39,7 @@ EXPECTED = [
     (NoticeKind.ELEVATOR_PLAN, 15, "JN-Elev Art. 11"),
     (NoticeKind.VOTER_ROLL, 7, "HZ-PMR Art. 26"),
     (NoticeKind.VOTE_RESULT, 15, "HZ-PMR Art. 30"),
+    (NoticeKind.ASSEMBLY, 7, "HZ-PMR Art. 19"),
 ]
 
 

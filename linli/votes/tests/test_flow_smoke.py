@@ -1,0 +1,48 @@
+"""The whole lifecycle of a yes/no motion through the services, on the two-community world."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from linli.notices.models import Notice
+from linli.votes import counting, services
+from linli.votes.models import Ballot, Motion, RollVoter
+from linli.votes.tests import builders
+from tests import factories as f
+
+
+@pytest.mark.django_db
+def test_yes_no_motion_from_draft_to_published_result(world):
+    a = world.a
+    worker = a.users["worker"]
+    neighbour = f.PersonFactory(community=a.community, user=f.UserFactory())
+    f.OwnershipFactory(unit=a.other_unit, person=neighbour)
+    motion = builders.opened(worker, a.estate)
+    assert motion.status == "open"
+    assert (motion.area_total, motion.headcount_total) == (8950 + 7520, 2)
+    me = RollVoter.objects.get(motion=motion, owners__person=a.owner_person)
+    ballot = services.ballot_cast(
+        user=a.users["owner"], motion_id=motion.id, voter_id=me.id, choice="yes"
+    )
+    assert ballot.channel == "online" and len(ballot.tracker) == 11
+    builders.closed(worker, motion)
+    with builders.after_close():
+        result = services.motion_tally(actor=worker, motion_id=motion.id)
+        services.motion_publish(actor=worker, motion_id=motion.id)
+    # 1 of 2 owners took part: 50% < 2/3, the quorum fails.
+    assert result.data["headcount_participating"] == 1
+    assert result.data["area_participating"] == 8950
+    assert result.data["reason"] == "quorum_not_met"
+    assert result.passed is False
+    motion.refresh_from_db()
+    assert motion.status == "published"
+    assert motion.result_notice.kind == Notice.Kind.VOTE_RESULT
+    rows = list(csv.DictReader(io.StringIO(counting.public_roll_csv(motion))))
+    assert [(r["area_m2"], r["answer"]) for r in rows] == [
+        ("89.50", "yes") if r["trackers"] else ("75.20", "") for r in rows
+    ]
+    assert Ballot.objects.filter(motion=motion).count() == 1
+    assert Motion.objects.get(pk=motion.pk).headcount_total == 2
