@@ -37,6 +37,7 @@ setup: $(STAMP)
 
 demo: setup
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_votes
 
 run: demo
 	@echo ""

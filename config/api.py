@@ -123,11 +123,13 @@ def _mount_routers() -> None:
     from linli.notices.api import router as notices_router
     from linli.notifications.api import router as notifications_router
     from linli.registry.api import router as registry_router
+    from linli.votes.api import router as votes_router
 
     api.add_router("/accounts", accounts_router)
     api.add_router("/registry", registry_router)
     api.add_router("/notices", notices_router)
     api.add_router("/inbox", notifications_router)
+    api.add_router("/votes", votes_router)
 
 
 _mount_routers()

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from linli.accounts import selectors
+from linli.accounts.models import Role
 from linli.notices import selectors as notice_selectors
 from linli.notifications import selectors as inbox_selectors
 
@@ -41,6 +42,11 @@ def my_home(request: HttpRequest) -> HttpResponse:
         "notices": notices,
         "messages_unread": list(inbox_selectors.inbox_for(user, unread_only=True)[:HOME_MESSAGES]),
         "is_staff_somewhere": bool(selectors.staff_community_ids(user)),
+        # Owners' committee members convene votes of their estate (linli.votes.services.can_manage).
+        "convenes_votes": any(
+            Role.COMMITTEE in roles or Role.WORKER in roles or Role.ADMIN in roles
+            for roles in selectors.roles_by_community(user).values()
+        ),
     }
     return render(request, "accounts/my_home.html", context)
 

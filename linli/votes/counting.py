@@ -195,16 +195,7 @@ def result_data(motion: Motion) -> dict[str, Any]:
         conflicts=len(result.conflicts),
         spoiled=len(result.spoiled),
         invalid=len(result.invalid_ballots),
-        options=[
-            {
-                "position": getattr(r, "option", None) or getattr(r, "candidate", None),
-                "label": labels.get(getattr(r, "option", None) or getattr(r, "candidate", 0), ""),
-                "area": r.area,
-                "headcount": r.headcount,
-                "passed": r.passed,
-            }
-            for r in rows
-        ],
+        options=[_option_row(r, labels) for r in rows],
     )
     if motion.kind == Motion.Kind.CHOOSE_ONE:
         data.update(
@@ -212,6 +203,8 @@ def result_data(motion: Motion) -> dict[str, Any]:
             outcome=result.outcome.value,
             reason=result.outcome.value,
             winner=result.winner,
+            area_abstain=result.area_abstain,
+            headcount_abstain=result.headcount_abstain,
             runoff=list(result.runoff),
         )
     else:
@@ -227,6 +220,19 @@ def result_data(motion: Motion) -> dict[str, Any]:
             seats=result.seats,
         )
     return data
+
+
+def _option_row(row: Any, labels: dict[int, str]) -> dict[str, Any]:
+    position = row.option if hasattr(row, "option") else row.candidate
+    return {
+        "position": position,
+        "label": labels.get(position, ""),
+        "area": row.area,
+        "headcount": row.headcount,
+        "passed": row.passed,
+        "approval_area_met": row.decision.approval_area_met,
+        "approval_headcount_met": row.decision.approval_headcount_met,
+    }
 
 
 # --- the public roll ---------------------------------------------------------------------------

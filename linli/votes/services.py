@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -61,7 +61,7 @@ BODY_MAX = 20_000
 LABEL_MAX = 150
 MAX_OPTIONS = 30
 SCAN_MAX_BYTES = 10 * 1024 * 1024
-SCAN_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+SCAN_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 TRACKER_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U
 
 SPECIAL_MATTERS = {
@@ -153,14 +153,14 @@ def _scope_objects(
     if scope == Motion.Scope.ESTATE:
         return None, None
     if scope == Motion.Scope.BUILDING:
-        building = Building.objects.filter(pk=building_id, estate=estate).first()
+        building = Building.objects.filter(pk=building_id or 0, estate=estate).first()
         if building is None:
             raise LinliError(_("Choose a building of this estate."), code="invalid_scope")
         return building, None
     if scope == Motion.Scope.ENTRANCE:
         entrance = (
             Entrance.objects.select_related("building")
-            .filter(pk=entrance_id, building__estate=estate)
+            .filter(pk=entrance_id or 0, building__estate=estate)
             .first()
         )
         if entrance is None:
@@ -369,13 +369,9 @@ def _announcement_text(motion: Motion) -> str:
     return "\n".join(line for line in lines if line is not None).strip()
 
 
-def motion_announce(*, actor: Any, motion_id: int, opens_on: date, closes_on: date) -> Motion:
-    """Publish the topics as a Notice and fix the voting period (HZ-PMR Art. 19–20).
-
-    Voting must open at least 15 days (regular meeting) or 7 days (extraordinary) after the
-    announcement and last 5 to 60 days; nothing unannounced can be voted on.
-    """
-    today = clock.today()
+def _check_schedule(
+    kind: schedule.MeetingKind, today: date, opens_on: date, closes_on: date
+) -> None:
     problem = schedule.check_voting_period(opens_on, closes_on)
     if problem == "too_short":
         raise LinliError(_("Voting must last at least 5 days."), code="period_too_short")
@@ -383,10 +379,6 @@ def motion_announce(*, actor: Any, motion_id: int, opens_on: date, closes_on: da
         raise LinliError(_("Voting may last at most 60 days."), code="period_too_long")
     if problem is not None:
         raise LinliError(_("Voting must close after it opens."), code="period_invalid")
-    kind = schedule.MeetingKind(
-        Motion.objects.filter(pk=motion_id).values_list("meeting_kind", flat=True).first()
-        or schedule.MeetingKind.REGULAR
-    )
     if schedule.check_notice(today, opens_on, kind) is not None:
         raise LinliError(
             _("Voting can open on %(date)s at the earliest: owners get %(days)d days' notice.")
@@ -396,9 +388,19 @@ def motion_announce(*, actor: Any, motion_id: int, opens_on: date, closes_on: da
             },
             code="notice_too_short",
         )
+
+
+def motion_announce(*, actor: Any, motion_id: int, opens_on: date, closes_on: date) -> Motion:
+    """Publish the topics as a Notice and fix the voting period (HZ-PMR Art. 19–20).
+
+    Voting must open at least 15 days (regular meeting) or 7 days (extraordinary) after the
+    announcement and last 5 to 60 days; nothing unannounced can be voted on.
+    """
+    today = clock.today()
     with transaction.atomic():
         motion = _lock_motion(actor, motion_id)
         status = _step(motion, schedule.Action.ANNOUNCE)
+        _check_schedule(schedule.MeetingKind(motion.meeting_kind), today, opens_on, closes_on)
         _check_ready(motion)
         motion.opens_on, motion.closes_on = opens_on, closes_on
         notice = notice_publish_system(
@@ -442,9 +444,9 @@ def scope_units(motion: Motion) -> QuerySet[Unit]:
     """The units of the motion's scope."""
     units = Unit.objects.filter(community_id=motion.community_id, estate_id=motion.estate_id)
     if motion.scope == Motion.Scope.BUILDING:
-        units = units.filter(building_id=motion.building_id)
+        units = units.filter(building_id=motion.building_id or 0)
     elif motion.scope == Motion.Scope.ENTRANCE:
-        units = units.filter(entrance_id=motion.entrance_id)
+        units = units.filter(entrance_id=motion.entrance_id or 0)
     return units
 
 
@@ -456,7 +458,7 @@ def electorate_rules(motion: Motion) -> ElectorateRules:
     )
 
 
-def _unit_label(row: dict[str, Any]) -> str:
+def _unit_label(row: Mapping[str, Any]) -> str:
     parts = [row["building__number"] and f"{row['building__number']}幢"]
     parts.append(row["entrance__number"] and f"{row['entrance__number']}单元")
     parts.append(row["number"])
@@ -857,7 +859,7 @@ def ballot_cast(
     return ballot
 
 
-def _check_scan(document: UploadedFile | None) -> None:
+def _check_scan(document: UploadedFile[Any] | None) -> None:
     if document is None:
         raise LinliError(_("Attach the scan of the signed ballot."), code="scan_required")
     if document.size is None or document.size > SCAN_MAX_BYTES:
@@ -873,7 +875,7 @@ def _check_scan(document: UploadedFile | None) -> None:
         raise LinliError(_("The scan must be a PDF, JPEG or PNG file."), code="bad_type")
 
 
-def _scan_type(document: UploadedFile) -> str:
+def _scan_type(document: UploadedFile[Any]) -> str:
     head = document.read(8)
     document.seek(0)
     if head.startswith(b"%PDF"):
@@ -889,7 +891,7 @@ def ballot_enter(
     motion_id: int,
     voter_id: int,
     owner_id: int,
-    document: UploadedFile | None,
+    document: UploadedFile[Any] | None,
     choice: str | None = None,
     options: Sequence[int] = (),
     proxy_name: str = "",
@@ -922,12 +924,14 @@ def ballot_enter(
             proxy_name=proxy_name,
             document_type=_scan_type(document),
         )
-        ballot.document.save(f"scan-{voter.number}", document, save=False)
+        extension = SCAN_EXTENSIONS[ballot.document_type]
+        ballot.document.save(f"scan-{voter.number}{extension}", document, save=False)
         try:
             with transaction.atomic():
                 ballot.tracker, ballot.cast_at = new_tracker(), clock.now()
                 ballot.save(force_insert=True)
         except IntegrityError:
+            ballot.document.delete(save=False)
             raise Conflict(
                 _("Another ballot for this home arrived at the same moment; please reload."),
                 code="already_voted",

@@ -21,9 +21,14 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from linli.accounts.services import api_token_create
+from linli.core import clock
 from linli.notices import services as notice_services
 from linli.notifications import services as notification_services
-from tests.world import World
+from linli.votes import services as vote_services
+from linli.votes.models import RollVoter
+from linli.votes.tests import builders
+from tests import factories as f
+from tests.world import Side, World
 
 DAY = datetime.timedelta(days=1)
 
@@ -43,7 +48,53 @@ class ApiWorld:
     notice: Any
     draft: Any
     notification: Any
+    votes: VotesWorld
     callers: dict[str, Caller]
+
+
+@dataclass
+class VotesWorld:
+    """Motions of 甲苑 at each step, dated so that the next step is due today."""
+
+    draft: Any
+    due: Any  # announced; voting opens today
+    open: Any  # the worker owns a flat on its roll and has not voted
+    voter_id: int
+    ended: Any  # open; its last day was yesterday
+    closed: Any
+    tallied: Any
+    published: Any
+
+
+def votes_world(side: Side) -> VotesWorld:
+    worker = side.users["worker"]
+    flat = f.UnitFactory(entrance=side.entrance, number="301", floor=3, area=9000)
+    f.OwnershipFactory(unit=flat, person=f.PersonFactory(community=side.community, user=worker))
+    # Announced 15 days ago, voting opens today; announced 25 days ago, voting ended yesterday.
+    with clock.travel(-datetime.timedelta(days=builders.OPEN_AFTER)):
+        due = builders.announced(worker, side.estate, title="今天开始投票")
+        opened = builders.opened(worker, side.estate, title="投票中")
+    past = clock.travel(-datetime.timedelta(days=builders.OPEN_AFTER + builders.VOTING_DAYS))
+    with past:
+        ended = builders.opened(worker, side.estate, title="昨天截止")
+        closed, tallied, published = (
+            builders.closed(worker, builders.opened(worker, side.estate, title=title))
+            for title in ("已截止", "已计票", "已公布")
+        )
+    for motion in (tallied, published):
+        vote_services.motion_tally(actor=worker, motion_id=motion.pk)
+    vote_services.motion_publish(actor=worker, motion_id=published.pk)
+    voter = RollVoter.objects.get(motion=opened, owners__person__user=worker)
+    return VotesWorld(
+        draft=builders.draft(worker, side.estate, title="草稿表决"),
+        due=due,
+        open=opened,
+        voter_id=voter.pk,
+        ended=ended,
+        closed=closed,
+        tallied=tallied,
+        published=published,
+    )
 
 
 @pytest.fixture
@@ -82,8 +133,8 @@ def token_caller(user: Any) -> Caller:
 
 @pytest.fixture
 def api_world(world: World, wsgi_keeps_test_connection: None) -> ApiWorld:
-    """The two-community world, with a published notice, a draft and an unread notification in
-    甲; callers are the community worker of 甲 (by session and by token) and nobody."""
+    """The two-community world, with a published notice, a draft, an unread notification and
+    motions in 甲; callers are the community worker of 甲 (by session and by token) and nobody."""
     a = world.a
     worker = a.users["worker"]
     today = timezone.localdate()
@@ -106,11 +157,17 @@ def api_world(world: World, wsgi_keeps_test_connection: None) -> ApiWorld:
         title="新公示：关于电梯加装的公示",
         url=f"/notices/n/{notice.public_id}/",
     )
+    votes = votes_world(a)
     callers = {
         "session": session_caller(worker),
         "token": token_caller(worker),
         "anonymous": Caller(name="anonymous"),
     }
     return ApiWorld(
-        world=world, notice=notice, draft=draft, notification=notification, callers=callers
+        world=world,
+        notice=notice,
+        draft=draft,
+        notification=notification,
+        votes=votes,
+        callers=callers,
     )

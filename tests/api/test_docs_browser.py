@@ -8,7 +8,7 @@ from tests.e2e.helpers import login_as
 
 pytestmark = pytest.mark.browser
 
-OPERATIONS = 11
+OPERATIONS = 24
 
 
 def test_docs_page_renders_every_operation_without_csp_violations(page, live_server, page_log):
