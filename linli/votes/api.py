@@ -490,6 +490,8 @@ def create_motion(request: HttpRequest, payload: MotionCreateIn) -> tuple[int, d
         scope=payload.scope,
         building_id=payload.building_id,
         entrance_id=payload.entrance_id,
+        building_ids=payload.building_ids,
+        unit_ids=payload.unit_ids,
         seats=payload.seats,
         allow_revote=payload.allow_revote,
         custom=(

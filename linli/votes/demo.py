@@ -33,6 +33,7 @@ from linli.accounts.models import User
 from linli.core import clock
 from linli.registry.demo.accounts import ACCOUNTS_BY_KEY
 from linli.registry.models import (
+    Building,
     Community,
     DirectoryCompany,
     Estate,
@@ -239,6 +240,12 @@ class _Procurement:
                 ),
                 opens_on=self.today - timedelta(days=5),
                 closes_on=self.today + timedelta(days=9),
+                scope=Motion.Scope.UNITS,
+                building_ids=list(
+                    Building.objects.filter(estate=self.estate, number__in=("7", "8")).values_list(
+                        "id", flat=True
+                    )
+                ),
             )
         with self.day(-5):
             services.motion_open(actor=self.worker, motion_id=motion.id)

@@ -49,6 +49,11 @@ class BuildingChoiceField(forms.ModelChoiceField):
         return f"{obj.estate.name} · {obj}"
 
 
+class BuildingsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.estate.name} · {obj}"
+
+
 class EntranceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.building.estate.name} · {obj.building} · {obj}"
@@ -87,6 +92,11 @@ class MotionForm(forms.Form):
         queryset=Building.objects.none(),
         required=False,
     )
+    buildings = BuildingsChoiceField(
+        label=_("Buildings (when the owners of several buildings vote)"),
+        queryset=Building.objects.none(),
+        required=False,
+    )
     entrance = EntranceChoiceField(
         label=_("Entrance (when one entrance votes)"),
         queryset=Entrance.objects.none(),
@@ -111,10 +121,10 @@ class MotionForm(forms.Form):
         help_text=_("Share of the participating area and owners needed, e.g. 1/2."),
     )
     approval_inclusive = forms.BooleanField(
-        label=_("Approval reached at exactly that share (\u201cat least\u201d)"), required=False
+        label=_("Approval reached at exactly that share (“at least”)"), required=False
     )
     follow_majority_option = forms.BooleanField(
-        label=_("Offer the answer \u201cfollow the majority\u201d (随多数)"),
+        label=_("Offer the answer “follow the majority” (随多数)"),
         required=False,
         help_text=CLAUSE_WARNING,
     )
@@ -140,6 +150,12 @@ class MotionForm(forms.Form):
             .order_by("estate_id", "id"),
         )
         self._set_queryset(
+            "buildings",
+            Building.objects.filter(estate__in=estates)
+            .select_related("estate")
+            .order_by("estate_id", "id"),
+        )
+        self._set_queryset(
             "entrance",
             Entrance.objects.filter(building__estate__in=estates)
             .select_related("building__estate")
@@ -148,7 +164,7 @@ class MotionForm(forms.Form):
 
     def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
         field = self.fields[name]
-        assert isinstance(field, forms.ModelChoiceField)
+        assert isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField)
         field.queryset = queryset
 
     def clean_options(self) -> list[str]:
@@ -183,6 +199,9 @@ class MotionForm(forms.Form):
             "scope": data["scope"],
             "building_id": building.pk if building else None,
             "entrance_id": entrance.pk if entrance else None,
+            "building_ids": [b.pk for b in data.get("buildings") or ()]
+            if data["scope"] == Motion.Scope.UNITS
+            else [],
             "seats": data.get("seats"),
             "allow_revote": data["allow_revote"],
             "custom": custom,

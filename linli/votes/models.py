@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.core.models import TenantModel
 
@@ -58,6 +59,7 @@ class Motion(TenantModel):
         ESTATE = "estate", _("Whole estate")
         BUILDING = "building", _("One building")
         ENTRANCE = "entrance", _("One entrance")
+        UNITS = "units", _("Listed buildings or units")
 
     class MeetingKindChoices(models.TextChoices):
         REGULAR = "regular", _("Regular meeting (15 days' notice)")
@@ -92,6 +94,10 @@ class Motion(TenantModel):
         blank=True,
         related_name="+",
         verbose_name=_("entrance"),
+    )
+    # The scope "units": an explicit list (e.g. every unit of buildings 7 and 8).
+    units = models.ManyToManyField(
+        "registry.Unit", blank=True, related_name="+", verbose_name=_("units")
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("explanation"), blank=True)
@@ -279,8 +285,8 @@ class Ballot(TenantModel):
         PROXY = "proxy", _("Proxy")
 
     class ChoiceValue(models.TextChoices):
-        YES = "yes", _("Yes")
-        NO = "no", _("No")
+        YES = "yes", pgettext_lazy("ballot", "Yes")
+        NO = "no", pgettext_lazy("ballot", "No")
         ABSTAIN = "abstain", _("Abstain")
         FOLLOW_MAJORITY = "follow_majority", _("Follow the majority")
 

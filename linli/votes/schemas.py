@@ -33,7 +33,7 @@ MatterValue = Literal[
     "poll",
 ]
 MeetingKindValue = Literal["regular", "extraordinary"]
-ScopeValue = Literal["estate", "building", "entrance"]
+ScopeValue = Literal["estate", "building", "entrance", "units"]
 StatusValue = Literal["draft", "announced", "open", "closed", "tallied", "published", "cancelled"]
 ChoiceValue = Literal["yes", "no", "abstain", "follow_majority"]
 
@@ -265,6 +265,12 @@ class MotionCreateIn(Schema):
     scope: ScopeValue = "estate"
     building_id: int | None = None
     entrance_id: int | None = None
+    building_ids: list[int] = Field(
+        default_factory=list, max_length=200, description="Scope 'units': every unit of these."
+    )
+    unit_ids: list[int] = Field(
+        default_factory=list, max_length=5000, description="Scope 'units': these units."
+    )
     seats: int | None = Field(None, description="Elections: 1 to 21.")
     allow_revote: bool = False
     custom: CustomRuleIn | None = Field(None, description="Thresholds of a 'custom' matter.")

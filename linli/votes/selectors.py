@@ -383,6 +383,15 @@ def scope_text(motion: Motion) -> str:
             "estate": motion.estate.name,
             "building": motion.building.number,
         }
+    if motion.scope == Motion.Scope.UNITS:
+        numbers = sorted(
+            {n for n in motion.units.values_list("building__number", flat=True) if n},
+            key=lambda n: (len(n), n),
+        )
+        return _("Owners of %(estate)s buildings %(buildings)s (listed units)") % {
+            "estate": motion.estate.name,
+            "buildings": "、".join(numbers),
+        }
     return _("All owners of %(estate)s") % {"estate": motion.estate.name}
 
 

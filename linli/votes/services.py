@@ -21,7 +21,7 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from linli.accounts.selectors import community_ids_for, is_staff_in
@@ -157,6 +157,8 @@ def _scope_objects(
         if building is None:
             raise LinliError(_("Choose a building of this estate."), code="invalid_scope")
         return building, None
+    if scope == Motion.Scope.UNITS:
+        return None, None
     if scope == Motion.Scope.ENTRANCE:
         entrance = (
             Entrance.objects.select_related("building")
@@ -167,6 +169,34 @@ def _scope_objects(
             raise LinliError(_("Choose an entrance of this estate."), code="invalid_scope")
         return entrance.building, entrance
     raise LinliError(_("Choose the scope of the vote."), code="invalid_scope")
+
+
+def _listed_units(
+    estate: Estate, scope: str, building_ids: Sequence[int], unit_ids: Sequence[int]
+) -> list[int]:
+    """The unit ids of a listed scope: every unit of the named buildings, plus named units."""
+    if scope != Motion.Scope.UNITS:
+        if building_ids or unit_ids:
+            raise LinliError(
+                _("Buildings or units are listed only for a listed scope."), code="invalid_scope"
+            )
+        return []
+    wanted_buildings, wanted_units = set(building_ids), set(unit_ids)
+    found_buildings = set(
+        Building.objects.filter(pk__in=wanted_buildings, estate=estate).values_list("id", flat=True)
+    )
+    units = set(
+        Unit.objects.filter(estate=estate)
+        .filter(Q(building_id__in=found_buildings) | Q(pk__in=wanted_units))
+        .values_list("id", flat=True)
+    )
+    if found_buildings != wanted_buildings or not wanted_units <= units:
+        raise LinliError(
+            _("Every listed building and unit must belong to this estate."), code="invalid_scope"
+        )
+    if not units:
+        raise LinliError(_("List the buildings or units whose owners vote."), code="invalid_scope")
+    return sorted(units)
 
 
 def _custom_rule(custom: Sequence[int | bool] | None) -> dict[str, Any]:
@@ -207,6 +237,8 @@ def motion_create(
     follow_majority_option: bool = False,
     silent_owners_follow_majority: bool = False,
     options: Iterable[str] = (),
+    building_ids: Sequence[int] = (),
+    unit_ids: Sequence[int] = (),
 ) -> Motion:
     """A draft motion. The rule follows the matter; parking and shop counting follow the
     community's adopted rules. 随多数 and the silent-owners clause only for yes/no motions."""
@@ -230,6 +262,7 @@ def motion_create(
             _("'Follow the majority' clauses apply only to yes-or-no votes."), code="invalid_rule"
         )
     building, entrance = _scope_objects(estate, scope, building_id, entrance_id)
+    listed = _listed_units(estate, scope, building_ids, unit_ids)
     rule_kind = rule_kind_for(matter)
     thresholds = _custom_rule(custom) if rule_kind == Motion.RuleKind.CUSTOM else {}
     fields = {
@@ -258,6 +291,8 @@ def motion_create(
             **fields,
             **thresholds,
         )
+        if listed:
+            motion.units.set(listed)
         for position, label in enumerate(labels, start=1):
             MotionOption.objects.create(
                 community=estate.community, motion=motion, position=position, label=label
@@ -447,6 +482,8 @@ def scope_units(motion: Motion) -> QuerySet[Unit]:
         units = units.filter(building_id=motion.building_id or 0)
     elif motion.scope == Motion.Scope.ENTRANCE:
         units = units.filter(entrance_id=motion.entrance_id or 0)
+    elif motion.scope == Motion.Scope.UNITS:
+        units = units.filter(pk__in=motion.units.values("pk"))
     return units
 
 
@@ -723,6 +760,8 @@ def runoff_create(*, actor: Any, motion_id: int) -> Motion:
             runoff_of=motion,
             created_by=actor,
         )
+        if motion.scope == Motion.Scope.UNITS:
+            new.units.set(motion.units.all())
         for position, old in enumerate(runoff, start=1):
             option = labels[old]
             MotionOption.objects.create(

@@ -32,7 +32,7 @@ from django.views.decorators.http import require_safe
 from linli.core import clock
 from linli.domain.tally import Threshold
 from linli.domain.units import format_hundredths
-from linli.votes import counting
+from linli.votes import counting, selectors
 from linli.votes.models import Ballot, Motion, MotionResult
 
 # At most this many roll lines on one page (the brief allows up to 1,000).
@@ -330,7 +330,7 @@ def _yes_no(motion: Motion, data: dict[str, Any]) -> Summary:
         ),
         Figure(
             "Y",
-            _("Yes"),
+            pgettext("ballot", "Yes"),
             data["headcount_yes"],
             data["area_yes"],
             percent(data["headcount_yes"], n_p),
@@ -338,7 +338,7 @@ def _yes_no(motion: Motion, data: dict[str, Any]) -> Summary:
         ),
         Figure(
             "N",
-            _("No"),
+            pgettext("ballot", "No"),
             data["headcount_no"],
             data["area_no"],
             percent(data["headcount_no"], n_p),
@@ -788,6 +788,8 @@ def lookup_tracker(motion: Motion, lines: Sequence[counting.RollLine], raw: str)
 
 
 def scope_text(motion: Motion) -> str:
+    if motion.scope == Motion.Scope.UNITS:
+        return selectors.scope_text(motion)
     parts = [motion.estate.name]
     if motion.building is not None:
         parts.append(_("Building %(number)s") % {"number": motion.building.number})

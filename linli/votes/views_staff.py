@@ -42,7 +42,7 @@ from linli.domain import motion_schedule as schedule
 from linli.domain.tally import Base
 from linli.notices.selectors import committee_estate_ids
 from linli.registry.models import Estate
-from linli.votes import counting, services
+from linli.votes import counting, selectors, services
 from linli.votes.forms import (
     AnnounceForm,
     CancelForm,
@@ -233,7 +233,7 @@ def clause_warnings(motion: Motion) -> list[str]:
     if motion.follow_majority_option:
         warnings.append(
             _(
-                "Owners may answer \u201cfollow the majority\u201d (随多数). This clause is "
+                "Owners may answer “follow the majority” (随多数). This clause is "
                 "legally contested; a result that relies on it will be labelled so."
             )
         )
@@ -248,6 +248,8 @@ def clause_warnings(motion: Motion) -> list[str]:
 
 
 def scope_text(motion: Motion) -> str:
+    if motion.scope == Motion.Scope.UNITS:
+        return selectors.scope_text(motion)
     if motion.scope == Motion.Scope.ENTRANCE:
         return f"{motion.estate.name} · {motion.building} · {motion.entrance}"
     if motion.scope == Motion.Scope.BUILDING:

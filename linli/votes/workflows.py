@@ -383,6 +383,7 @@ def procurement_motion_create(
     scope: str = Motion.Scope.ESTATE,
     building_id: int | None = None,
     entrance_id: int | None = None,
+    building_ids: Sequence[int] = (),
 ) -> Motion:
     """Put the shortlist to the owners: a choose-one motion, announced at once.
 
@@ -424,6 +425,7 @@ def procurement_motion_create(
             scope=scope,
             building_id=building_id,
             entrance_id=entrance_id,
+            building_ids=building_ids,
         )
         for candidate in shortlist:
             services.option_add(

@@ -38,7 +38,9 @@ from linli.votes.models import (
     RollVoter,
 )
 
-DEMO_OWNERS = ("owner", "multi_owner", "committee", "secretary")
+# Demo owners with a home in buildings 7–8 vote on their company; the others are not on its roll.
+DEMO_OWNERS = ("committee",)
+OTHER_OWNERS = ("owner", "multi_owner", "secretary")
 
 
 @pytest.fixture(scope="class")
@@ -94,7 +96,7 @@ class TestDemoVotes:
         assert (motion.kind, motion.matter, motion.scope, motion.status) == (
             "choose_one",
             "property_company",
-            "estate",
+            "units",
             "open",
         )
         assert (motion.opens_on, motion.closes_on) == (
@@ -113,8 +115,9 @@ class TestDemoVotes:
             [c] for c in demo.PAPER_CHOICES
         )
         assert BallotCheck.objects.filter(ballot__motion=motion, accepted=True).count() == 22
-        labels = RollVoter.objects.filter(ballots__motion=motion).values_list("label", flat=True)
-        assert all(label[:2] in ("7幢", "8幢") for label in labels)
+        labels = RollVoter.objects.filter(motion=motion).values_list("label", flat=True)
+        assert labels and all(label[:2] in ("7幢", "8幢") for label in labels)
+        assert set(motion.units.values_list("building__number", flat=True)) == {"7", "8"}
         assert _user("admin").pk == ballots.first().cast_by_id
 
     @pytest.mark.parametrize("key", DEMO_OWNERS)
@@ -127,6 +130,11 @@ class TestDemoVotes:
             user=user, motion_id=motion.id, voter_id=voter.id, options=[1]
         )
         assert ballot.channel == "online" and ballot.options == [1]
+
+    @pytest.mark.parametrize("key", OTHER_OWNERS)
+    def test_owners_outside_buildings_7_and_8_are_not_on_the_roll(self, loaded, key):
+        motion = Procurement.objects.get(title=demo.PROCUREMENT_TITLE).motion
+        assert not RollVoter.objects.filter(motion=motion, owners__person__user=_user(key)).exists()
 
     def test_the_committee_chair_owns_a_flat_in_building_7(self, loaded):
         chair = Person.objects.get(user=_user("committee"))
