@@ -261,6 +261,8 @@ def main() -> None:
         ]
     write_section(vendor, lines)
     print("\n".join(lines))
+    # Votes (issue 3): tally and casting benchmarks; they write their own section.
+    subprocess.run([PY, str(ROOT / "bench" / "votes.py")], cwd=ROOT, check=True)
 
 
 HEADER = """# Benchmarks
@@ -280,13 +282,14 @@ def write_section(vendor: str, lines: list[str]) -> None:
     sections: dict[str, str] = {}
     if path.exists():
         text = path.read_text()
-        for name in ("sqlite", "postgresql"):
+        # "votes" is written by bench/votes.py; keep it as it is.
+        for name in ("sqlite", "postgresql", "votes"):
             start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
             if start in text and end in text:
                 sections[name] = text.split(start, 1)[1].split(end, 1)[0].strip("\n")
     sections[vendor] = "\n".join(lines)
     parts = [HEADER]
-    for name in ("sqlite", "postgresql"):
+    for name in ("sqlite", "postgresql", "votes"):
         if name in sections:
             parts.append(f"<!-- bench:{name} -->\n{sections[name]}\n<!-- /bench:{name} -->\n")
     path.write_text("\n".join(parts))

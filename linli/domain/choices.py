@@ -25,7 +25,7 @@ is the decided voters who did not choose it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -65,6 +65,19 @@ class InvalidOptionBallot:
 
     ballot: OptionBallot
     reason: InvalidOptionReason
+
+
+@dataclass(frozen=True)
+class Answers:
+    """The voters' answers aggregated: headcount and area per distinct answer.
+
+    `by_answer` maps a sorted tuple of chosen options (() = abstain) to (headcount, area) of
+    the voters who gave exactly that answer; voters whose co-owners disagreed are apart.
+    """
+
+    by_answer: Mapping[tuple[int, ...], tuple[int, int]]
+    conflict_headcount: int = 0
+    conflict_area: int = 0
 
 
 class ChoiceOutcome(StrEnum):
@@ -121,6 +134,9 @@ class ChooseOneResult:
     spoiled: tuple[str, ...]
     conflicts: tuple[str, ...]
     invalid_ballots: tuple[InvalidOptionBallot, ...]
+    # Counts, also known when the answers were aggregated elsewhere (then the keys are ()).
+    headcount_spoiled: int = 0
+    headcount_conflict: int = 0
 
     @property
     def quorum_met(self) -> bool:
@@ -182,6 +198,9 @@ class ElectionResult:
     spoiled: tuple[str, ...]
     conflicts: tuple[str, ...]
     invalid_ballots: tuple[InvalidOptionBallot, ...]
+    # Counts, also known when the answers were aggregated elsewhere (then the keys are ()).
+    headcount_spoiled: int = 0
+    headcount_conflict: int = 0
 
     @property
     def quorum_met(self) -> bool:
@@ -221,6 +240,24 @@ def tally_choose_one(
     ballot order. Raises ValueError if `options` is empty or repeats an id.
     """
     count = _count(electorate, ballots, options, rule, allowed=1)
+    return _choose_one(electorate.area_total, electorate.headcount_total, count, rule)
+
+
+def choose_one_from_answers(
+    area_total: int, headcount_total: int, answers: Answers, options: Sequence[int], rule: Rule
+) -> ChooseOneResult:
+    """`tally_choose_one` from answers aggregated elsewhere (e.g. in SQL), voter by voter.
+
+    Gives the same outcome and figures as counting the ballots; only the voter keys of spoiled
+    and conflicting ballots are unknown (their counts are kept).
+    """
+    count = _count_answers(area_total, headcount_total, answers, options, rule, allowed=1)
+    return _choose_one(area_total, headcount_total, count, rule)
+
+
+def _choose_one(
+    area_total: int, headcount_total: int, count: _Count, rule: Rule
+) -> ChooseOneResult:
     results = tuple(
         OptionResult(option=o.option, area=o.area, headcount=o.headcount, decision=o.decision)
         for o in count.ranked
@@ -228,8 +265,8 @@ def tally_choose_one(
     outcome, winner, runoff = _choose(count, results)
     return ChooseOneResult(
         rule=rule,
-        area_total=electorate.area_total,
-        headcount_total=electorate.headcount_total,
+        area_total=area_total,
+        headcount_total=headcount_total,
         area_participating=count.area_participating,
         headcount_participating=count.headcount_participating,
         area_abstain=count.area_abstain,
@@ -241,6 +278,8 @@ def tally_choose_one(
         spoiled=count.spoiled,
         conflicts=count.conflicts,
         invalid_ballots=count.invalid,
+        headcount_spoiled=count.headcount_spoiled,
+        headcount_conflict=count.headcount_conflict,
     )
 
 
@@ -264,6 +303,27 @@ def tally_elect(
     if seats < 1:
         raise ValueError("an election needs at least one seat")
     count = _count(electorate, ballots, candidates, rule, allowed=seats)
+    return _elect(electorate.area_total, electorate.headcount_total, count, rule, seats)
+
+
+def elect_from_answers(
+    area_total: int,
+    headcount_total: int,
+    answers: Answers,
+    candidates: Sequence[int],
+    rule: Rule,
+    seats: int,
+) -> ElectionResult:
+    """`tally_elect` from answers aggregated elsewhere; see `choose_one_from_answers`."""
+    if seats < 1:
+        raise ValueError("an election needs at least one seat")
+    count = _count_answers(area_total, headcount_total, answers, candidates, rule, allowed=seats)
+    return _elect(area_total, headcount_total, count, rule, seats)
+
+
+def _elect(
+    area_total: int, headcount_total: int, count: _Count, rule: Rule, seats: int
+) -> ElectionResult:
     ranked = tuple(
         CandidateResult(
             candidate=o.option, area=o.area, headcount=o.headcount, decision=o.decision, rank=i
@@ -280,8 +340,8 @@ def tally_elect(
     return ElectionResult(
         rule=rule,
         seats=seats,
-        area_total=electorate.area_total,
-        headcount_total=electorate.headcount_total,
+        area_total=area_total,
+        headcount_total=headcount_total,
         area_participating=count.area_participating,
         headcount_participating=count.headcount_participating,
         candidates=ranked,
@@ -291,6 +351,8 @@ def tally_elect(
         spoiled=count.spoiled,
         conflicts=count.conflicts,
         invalid_ballots=count.invalid,
+        headcount_spoiled=count.headcount_spoiled,
+        headcount_conflict=count.headcount_conflict,
     )
 
 
@@ -312,6 +374,8 @@ class _Count:
     headcount_participating: int
     area_abstain: int
     headcount_abstain: int
+    headcount_spoiled: int
+    headcount_conflict: int
     spoiled: tuple[str, ...]
     conflicts: tuple[str, ...]
     invalid: tuple[InvalidOptionBallot, ...]
@@ -349,30 +413,71 @@ def _count(
             invalid.append(InvalidOptionBallot(ballot, InvalidOptionReason.UNKNOWN_OPTION))
         else:
             chosen.setdefault(ballot.voter, set()).add(ballot.options)
+    answers: dict[tuple[int, ...], tuple[int, int]] = {}
+    spoiled: list[str] = []
+    conflicts: list[str] = []
+    conflict_heads = conflict_area = 0
+    for key in sorted(chosen):
+        voter_area = voters[key].area
+        if len(chosen[key]) > 1:
+            conflicts.append(key)
+            conflict_heads, conflict_area = conflict_heads + 1, conflict_area + voter_area
+            continue
+        (picked,) = chosen[key]
+        if len(picked) > allowed:
+            spoiled.append(key)
+        heads, area = answers.get(picked, (0, 0))
+        answers[picked] = (heads + 1, area + voter_area)
+    return _count_answers(
+        electorate.area_total,
+        electorate.headcount_total,
+        Answers(answers, conflict_heads, conflict_area),
+        options,
+        rule,
+        allowed=allowed,
+        spoiled=tuple(spoiled),
+        conflicts=tuple(conflicts),
+        invalid=tuple(sorted(invalid, key=lambda bad: bad.ballot)),
+    )
+
+
+def _count_answers(
+    area_total: int,
+    headcount_total: int,
+    answers: Answers,
+    options: Sequence[int],
+    rule: Rule,
+    *,
+    allowed: int,
+    spoiled: tuple[str, ...] = (),
+    conflicts: tuple[str, ...] = (),
+    invalid: tuple[InvalidOptionBallot, ...] = (),
+) -> _Count:
+    """Each option's votes and decision from the aggregated answers of the voters."""
+    known = set(options)
+    if not options or len(known) != len(options):
+        raise ValueError("options must be non-empty and unique")
     area = dict.fromkeys(options, 0)
     heads = dict.fromkeys(options, 0)
     area_p = heads_p = area_abstain = heads_abstain = area_decided = heads_decided = 0
-    spoiled: list[str] = []
-    conflicts: list[str] = []
-    for key in sorted(chosen):
-        if len(chosen[key]) > 1:
-            conflicts.append(key)
-            continue
-        (picked,) = chosen[key]
-        voter_area = voters[key].area
-        area_p += voter_area
-        heads_p += 1
+    area_spoiled = heads_spoiled = 0
+    for picked, (count, voters_area) in sorted(answers.by_answer.items()):
+        if not known.issuperset(picked):
+            raise ValueError(f"answer {picked} names an unknown option")
+        area_p += voters_area
+        heads_p += count
         if not picked:
-            area_abstain += voter_area
-            heads_abstain += 1
+            area_abstain += voters_area
+            heads_abstain += count
         elif len(picked) > allowed:
-            spoiled.append(key)
+            area_spoiled += voters_area
+            heads_spoiled += count
         else:
-            area_decided += voter_area
-            heads_decided += 1
+            area_decided += voters_area
+            heads_decided += count
             for option in picked:
-                area[option] += voter_area
-                heads[option] += 1
+                area[option] += voters_area
+                heads[option] += count
 
     def decide(option: int) -> Decision:
         no_area: int | None = None
@@ -382,8 +487,8 @@ def _count(
         return evaluate(
             rule,
             Counts(
-                electorate.area_total,
-                electorate.headcount_total,
+                area_total,
+                headcount_total,
                 area_p,
                 heads_p,
                 area[option],
@@ -401,13 +506,13 @@ def _count(
         headcount_participating=heads_p,
         area_abstain=area_abstain,
         headcount_abstain=heads_abstain,
-        spoiled=tuple(spoiled),
-        conflicts=tuple(conflicts),
-        invalid=tuple(sorted(invalid, key=lambda bad: bad.ballot)),
-        quorum_met=_quorum_met(
-            rule, electorate.area_total, electorate.headcount_total, area_p, heads_p
-        ),
-        no_electorate=electorate.headcount_total == 0,
+        headcount_spoiled=heads_spoiled,
+        headcount_conflict=answers.conflict_headcount,
+        spoiled=spoiled,
+        conflicts=conflicts,
+        invalid=invalid,
+        quorum_met=_quorum_met(rule, area_total, headcount_total, area_p, heads_p),
+        no_electorate=headcount_total == 0,
     )
 
 

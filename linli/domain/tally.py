@@ -449,10 +449,34 @@ def tally(electorate: Electorate, ballots: Iterable[Ballot], rule: Rule) -> Tall
             next(iter(chosen)) if len(chosen) == 1 else None, voters[key].area
         )
 
+    return decide(
+        electorate.area_total,
+        electorate.headcount_total,
+        breakdown,
+        rule,
+        conflicts=tuple(conflicts),
+        invalid_ballots=tuple(sorted(invalid, key=lambda bad: bad.ballot)),
+    )
+
+
+def decide(
+    area_total: int,
+    headcount_total: int,
+    breakdown: Breakdown,
+    rule: Rule,
+    *,
+    conflicts: tuple[str, ...] = (),
+    invalid_ballots: tuple[InvalidBallot, ...] = (),
+) -> TallyResult:
+    """The outcome from the totals of the scope and the per-answer breakdown of its voters.
+
+    `tally` counts ballots into a breakdown and calls this; a caller that aggregated the
+    breakdown elsewhere (in SQL, say) gets the same result from the same figures.
+    """
     b = breakdown
     strict_counts = Counts(
-        area_total=electorate.area_total,
-        headcount_total=electorate.headcount_total,
+        area_total=area_total,
+        headcount_total=headcount_total,
         area_participating=b.area_yes + b.area_no + b.area_abstain + b.area_follow_majority,
         headcount_participating=b.headcount_yes
         + b.headcount_no
@@ -490,8 +514,8 @@ def tally(electorate: Electorate, ballots: Iterable[Ballot], rule: Rule) -> Tall
         decision=decision,
         basis=basis,
         follow_majority_side=side,
-        conflicts=tuple(conflicts),
-        invalid_ballots=tuple(sorted(invalid, key=lambda bad: bad.ballot)),
+        conflicts=conflicts,
+        invalid_ballots=invalid_ballots,
     )
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -136,11 +138,94 @@ def _engine(motion: Motion, electorate: Electorate, ballots: list[Current]) -> A
     return multi.tally_elect(electorate, option_ballots, positions, rule, motion.seats or 1)
 
 
+# One query: each (voter, owner)'s latest valid ballot, each voter's answer (a conflict when its
+# owners disagree), then headcount and area per answer. The engine decides from those figures.
+ANSWERS_SQL = """
+WITH latest AS (
+    SELECT b.voter_id, {answer} AS answer,
+           ROW_NUMBER() OVER (
+               PARTITION BY b.voter_id, b.owner_id ORDER BY b.revision DESC
+           ) AS position
+    FROM votes_ballot b
+    LEFT JOIN votes_ballotcheck c ON c.ballot_id = b.id
+    WHERE b.motion_id = %s AND (b.channel = %s OR c.accepted = %s)
+),
+per_voter AS (
+    SELECT voter_id, MIN(answer) AS answer, COUNT(DISTINCT answer) AS answers
+    FROM latest WHERE position = 1 GROUP BY voter_id
+)
+SELECT CASE WHEN p.answers > 1 THEN NULL ELSE p.answer END AS answer,
+       COUNT(*), SUM(r.area)
+FROM per_voter p JOIN votes_rollvoter r ON r.id = p.voter_id
+GROUP BY CASE WHEN p.answers > 1 THEN NULL ELSE p.answer END
+"""
+
+
+def answer_totals(motion: Motion) -> dict[str | None, tuple[int, int]]:
+    """Headcount and area per voter answer, aggregated in SQL; None stands for a conflict.
+
+    Answers are the choice (yes/no/abstain/follow_majority) of a yes-or-no motion, else the
+    JSON text of the chosen positions, which the service always stores sorted.
+    """
+    if motion.kind == Motion.Kind.YES_NO:
+        answer = "b.choice"
+    elif connection.vendor == "postgresql":
+        answer = "b.options::text"
+    else:
+        answer = "b.options"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            ANSWERS_SQL.format(answer=answer), [motion.pk, Ballot.Channel.ONLINE.value, True]
+        )
+        return {row[0]: (int(row[1]), int(row[2] or 0)) for row in cursor.fetchall()}
+
+
+def _aggregated_result(motion: Motion) -> Any:
+    """The engine's result from the SQL aggregate (the same figures as counting ballot by ballot)."""
+    totals = answer_totals(motion)
+    area_total, headcount_total = motion.area_total or 0, motion.headcount_total or 0
+    rule = rule_of(motion)
+    conflict_heads, conflict_area = totals.pop(None, (0, 0))
+    if motion.kind == Motion.Kind.YES_NO:
+        fields: dict[str, int] = {
+            "headcount_conflict": conflict_heads,
+            "area_conflict": conflict_area,
+        }
+        for choice, (heads, area) in totals.items():
+            name = yesno.Choice(choice or "").value
+            fields[f"headcount_{name}"], fields[f"area_{name}"] = heads, area
+        return yesno.decide(area_total, headcount_total, yesno.Breakdown(**fields), rule)
+    by_answer: dict[tuple[int, ...], tuple[int, int]] = {}
+    for text, (heads, area) in totals.items():
+        picked = tuple(sorted(json.loads(text or "[]")))
+        old_heads, old_area = by_answer.get(picked, (0, 0))
+        by_answer[picked] = (old_heads + heads, old_area + area)
+    answers = multi.Answers(by_answer, conflict_heads, conflict_area)
+    positions = list(motion.options.values_list("position", flat=True))
+    if motion.kind == Motion.Kind.CHOOSE_ONE:
+        return multi.choose_one_from_answers(area_total, headcount_total, answers, positions, rule)
+    return multi.elect_from_answers(
+        area_total, headcount_total, answers, positions, rule, motion.seats or 1
+    )
+
+
 def result_data(motion: Motion) -> dict[str, Any]:
-    """Every total and the outcome of a motion, as JSON-ready values (stored in MotionResult)."""
+    """Every total and the outcome of a motion, as JSON-ready values (stored in MotionResult).
+
+    Aggregated in SQL (two queries whatever the size of the roll); `result_data_by_ballot`
+    counts the same ballots one by one through the engine and must agree (tested).
+    """
+    return _result_data(motion, _aggregated_result(motion))
+
+
+def result_data_by_ballot(motion: Motion) -> dict[str, Any]:
+    """`result_data` computed ballot by ballot from the frozen roll: the reference count."""
     electorate, _numbers = electorate_of(motion)
-    ballots = current_ballots(motion)
-    result = _engine(motion, electorate, ballots)
+    return _result_data(motion, _engine(motion, electorate, current_ballots(motion)))
+
+
+def _result_data(motion: Motion, result: Any) -> dict[str, Any]:
+    area_total, headcount_total = motion.area_total or 0, motion.headcount_total or 0
     labels = dict(motion.options.values_list("position", "label"))
     rule = rule_of(motion)
     data: dict[str, Any] = {
@@ -159,8 +244,8 @@ def result_data(motion: Motion) -> dict[str, Any]:
             "follow_majority_option": rule.follow_majority_option,
             "silent_owners_follow_majority": rule.silent_owners_follow_majority,
         },
-        "area_total": electorate.area_total,
-        "headcount_total": electorate.headcount_total,
+        "area_total": area_total,
+        "headcount_total": headcount_total,
     }
     if motion.kind == Motion.Kind.YES_NO:
         b, counts = result.breakdown, result.counts
@@ -183,7 +268,7 @@ def result_data(motion: Motion) -> dict[str, Any]:
             reason=result.reason.value,
             basis=result.basis.value,
             explanation=result.explanation,
-            conflicts=len(result.conflicts),
+            conflicts=b.headcount_conflict,
             invalid=len(result.invalid_ballots),
         )
         return data
@@ -192,8 +277,8 @@ def result_data(motion: Motion) -> dict[str, Any]:
         area_participating=result.area_participating,
         headcount_participating=result.headcount_participating,
         quorum_met=result.quorum_met,
-        conflicts=len(result.conflicts),
-        spoiled=len(result.spoiled),
+        conflicts=result.headcount_conflict,
+        spoiled=result.headcount_spoiled,
         invalid=len(result.invalid_ballots),
         options=[_option_row(r, labels) for r in rows],
     )

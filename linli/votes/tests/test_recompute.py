@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from linli.accounts.models import Role
 from linli.registry.models import Ownership, Person, Unit
-from linli.votes import services
+from linli.votes import counting, services
 from linli.votes.models import Ballot, Motion, MotionResult, RollVoter
 from linli.votes.tests import builders
 from linli.votes.tests.authz_extra import scan
@@ -328,6 +328,8 @@ def test_yes_no_result_recomputes_from_the_published_roll(client, world):
     e = build_estate(world)
     motion = run_vote(e, YES_NO_PLAN)
     data = MotionResult.objects.get(motion=motion).data
+    # The stored result is aggregated in SQL; counting ballot by ballot gives the same.
+    assert data == counting.result_data_by_ballot(motion)
     csv_text = download(client, motion)
     html = page(client, motion)
 
@@ -366,6 +368,8 @@ def test_choose_one_result_recomputes_from_the_published_roll(client, world):
         options=["绿城物业", "滨江物业", "南都物业"],
     )
     data = MotionResult.objects.get(motion=motion).data
+    # The stored result is aggregated in SQL; counting ballot by ballot gives the same.
+    assert data == counting.result_data_by_ballot(motion)
     csv_text = download(client, motion)
     html = page(client, motion)
 
@@ -398,6 +402,8 @@ def test_election_result_recomputes_from_the_published_roll(client, world):
         options=["候选人甲", "候选人乙", "候选人丙", "候选人丁"],
     )
     data = MotionResult.objects.get(motion=motion).data
+    # The stored result is aggregated in SQL; counting ballot by ballot gives the same.
+    assert data == counting.result_data_by_ballot(motion)
     csv_text = download(client, motion)
     html = page(client, motion)
 
