@@ -72,11 +72,12 @@ def electorate_of(motion: Motion) -> tuple[Electorate, dict[str, tuple[int, int]
         owners.setdefault(voter_id, []).append((person_id, rep))
     voters = []
     numbers: dict[str, tuple[int, int]] = {}
-    for voter_id, key, area, dev, number in (
-        RollVoter.objects.filter(motion=motion)
-        .order_by("key")
-        .values_list("id", "key", "area", "is_developer", "number")
-    ):
+    rows = RollVoter.objects.filter(motion=motion).values_list(
+        "id", "key", "area", "is_developer", "number"
+    )
+    # Sorted here, not by the database: the engine wants Python's order of keys, whatever the
+    # database's collation.
+    for voter_id, key, area, dev, number in sorted(rows, key=lambda row: row[1]):
         persons = owners.get(voter_id, [])
         voters.append(
             Voter(
