@@ -1026,6 +1026,17 @@ def ballot_check(*, actor: Any, ballot_id: int, accepted: bool, note: str = "") 
     return check
 
 
+def scan_opened(*, actor: Any, ballot_id: int) -> None:
+    """Record that a staff member opened the scan of a paper or proxy ballot (personal data)."""
+    with transaction.atomic():
+        ballot = Ballot.objects.filter(
+            pk=ballot_id, community_id__in=community_ids_for(actor)
+        ).first()
+        if ballot is None or not is_staff_in(actor, ballot.community_id):
+            raise NotFound(_("This ballot does not exist."), code="not_found")
+        audit_record(actor=actor, action="ballot.scan_view", obj=ballot, summary=ballot.tracker)
+
+
 def remind_non_voters(*, actor: Any, motion_id: int) -> int:
     """Remind, in the inbox and by their chosen channels, owners who have not voted yet."""
     with transaction.atomic():

@@ -839,6 +839,8 @@ def scan(request: HttpRequest, ballot_id: int) -> FileResponse:
         handle = ballot.document.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("This file does not exist.")) from exc
+    # A scan shows a name and a signature: who opened it is on the record, like a reveal.
+    services.scan_opened(actor=request.user, ballot_id=ballot.id)
     extension = SCAN_EXTENSIONS.get(ballot.document_type, "")
     response = FileResponse(
         handle,

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.core import clock
+from linli.core.models import AuditLog
 from linli.notices.models import Notice
 from linli.notifications.models import Notification
 from linli.registry.models import Organisation
@@ -545,9 +546,14 @@ def test_scan_downloads_as_attachment_for_staff_of_its_community_only(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"] == f'attachment; filename="ballot-{paper.tracker}.pdf"'
     assert response.getvalue() == PDF
+    opened = AuditLog.objects.filter(action="ballot.scan_view", object_id=str(paper.id))
+    assert list(opened.values_list("actor_id", "summary")) == [
+        (world.a.users["worker"].id, paper.tracker)
+    ]
 
     for user in (world.b.users["worker"], world.a.users["owner"], world.a.users["committee"]):
         assert english(user).get(url).status_code == 404
+    assert opened.count() == 1
 
 
 # --- who may do what -----------------------------------------------------------------------------
