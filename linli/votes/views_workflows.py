@@ -14,7 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -930,6 +930,39 @@ def election_file(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "votes/workflows/election_file.html", context, status=status)
 
 
+REPORT_TYPES = {b"%PDF": ("application/pdf", ".pdf"), b"\x89PNG": ("image/png", ".png")}
+
+
+@login_required
+@require_http_methods(["GET"])
+@translate_errors
+def procurement_report_file(request: HttpRequest, pk: int, candidate_id: int) -> FileResponse:
+    """The file attached to an inspection report, as a download, for the procurement's managers."""
+    found = workflows.access_procurement(request.user, pk)
+    candidate = next((c for c in workflows.candidates_of(found) if c.pk == candidate_id), None)
+    if candidate is None or not candidate.report_file:
+        raise Http404(_("This file does not exist."))
+    try:
+        handle = candidate.report_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("This file does not exist.")) from exc
+    head = handle.read(8)
+    handle.seek(0)
+    content_type, extension = next(
+        (kind for magic, kind in REPORT_TYPES.items() if head.startswith(magic)),
+        ("image/jpeg", ".jpg"),
+    )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"inspection-{candidate.pk}{extension}",
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 urlpatterns = [
     path("procurements/", procurements, name="procurements"),
     path("procurements/new/", procurement_create, name="procurement_create"),
@@ -940,6 +973,11 @@ urlpatterns = [
         "procurements/<int:pk>/companies/<int:candidate_id>/report/",
         procurement_report,
         name="procurement_report",
+    ),
+    path(
+        "procurements/<int:pk>/companies/<int:candidate_id>/report/file/",
+        procurement_report_file,
+        name="procurement_report_file",
     ),
     path("procurements/<int:pk>/vote/", procurement_motion, name="procurement_motion"),
     path("procurements/<int:pk>/contract/", procurement_contract, name="procurement_contract"),

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from linli.accounts.models import Role
@@ -96,6 +97,7 @@ def build(side: Any) -> VotesExtra:
     candidate = ProcurementCandidate.objects.create(
         community=side.community, procurement=procurement, company=company
     )
+    candidate.report_file.save("report.pdf", ContentFile(PDF))
     election = Election.objects.create(
         community=side.community,
         estate=side.estate,

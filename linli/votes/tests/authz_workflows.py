@@ -38,6 +38,13 @@ PAGES: dict[str, Row] = {
             "candidate_id": votes(s).candidate.id,
         },
     ),
+    "votes:procurement_report_file": Row(
+        STAFF,
+        kwargs=lambda s: {
+            "pk": votes(s).procurement.id,
+            "candidate_id": votes(s).candidate.id,
+        },
+    ),
     "votes:procurement_motion": Row(STAFF, kwargs=_procurement),
     "votes:procurement_contract": Row(STAFF, kwargs=_procurement),
     "votes:elections": Row(STAFF, scoped=False),

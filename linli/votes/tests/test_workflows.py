@@ -392,6 +392,18 @@ def test_reports_are_only_for_shortlisted_companies_and_not_dated_ahead(world):
         report_file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n"),
     )
     assert saved.report_file.name.endswith("r.pdf") and saved.inspected_by == place.worker
+    url = reverse("votes:procurement_report_file", args=[procurement.id, listed[0].id])
+    client = Client()
+    client.force_login(place.worker)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="inspection-{listed[0].id}.pdf"'
+    )
+    assert response.getvalue() == b"%PDF-1.4\n"
+    client.force_login(world.b.users["worker"])
+    assert client.get(url).status_code == 404
 
 
 def test_a_contract_before_the_motion_passed_is_rejected(world):
