@@ -52,6 +52,28 @@ def test_me_with_a_bearer_token(client, world, django_assert_max_num_queries):
     ]
 
 
+def test_token_last_use_is_written_at_most_once_a_minute(client, world):
+    from datetime import timedelta
+
+    from linli.core import clock
+
+    worker = world.a.users["worker"]
+    token, secret = services.api_token_create(user=worker, name="script")
+    assert token.last_used_at is None
+    assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    token.__class__.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(seconds=61))
+    assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at > first - timedelta(seconds=61)
+    assert clock.now() - token.last_used_at < timedelta(seconds=5)
+
+
 def test_me_with_a_revoked_token_is_unauthorized(client, user, django_assert_max_num_queries):
     token, secret = services.api_token_create(user=user, name="script")
     services.api_token_revoke(actor=user, token_id=token.pk)
