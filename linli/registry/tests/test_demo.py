@@ -55,7 +55,7 @@ DESIGNED = {
     User: 12,
     RoleAssignment: 10,
 }
-PLAN_DIGEST = "24a424d8813312ba7ec88564642b3d5101a52b6e5e8d5e32d7af1bc9de390021"
+PLAN_DIGEST = "60994e20de91a870fe51d39a271459398d91b035ff8823e2fff3b118ef722bb2"
 MOBILE = re.compile(r"^1(3\d|5[0-35-9]|8\d)\d{8}$")
 
 
