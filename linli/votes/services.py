@@ -584,28 +584,31 @@ def _freeze_roll(motion: Motion) -> tuple[int, int]:
 def motion_open(*, actor: Any, motion_id: int) -> Motion:
     """Open voting on or after its first day: freeze the rule and write the voter roll."""
     with transaction.atomic():
-        motion = _lock_motion(actor, motion_id)
-        status = _step(motion, schedule.Action.OPEN)
-        today = clock.today()
-        assert motion.opens_on is not None and motion.closes_on is not None
-        if today < motion.opens_on:
-            raise Conflict(
-                _("Voting opens on %(date)s, not before.") % {"date": motion.opens_on},
-                code="too_early",
-            )
-        if today > motion.closes_on:
-            raise Conflict(_("The voting period has already ended."), code="too_late")
-        area_total, headcount_total = _freeze_roll(motion)
-        motion.status = status
-        motion.opened_at = clock.now()
-        motion.area_total, motion.headcount_total = area_total, headcount_total
-        motion.save(update_fields=["status", "opened_at", "area_total", "headcount_total"])
-        audit_record(
-            actor=actor,
-            action="motion.open",
-            obj=motion,
-            summary=f"{motion.title}: {headcount_total} owners, {format_hundredths(area_total)} m²",
+        return _open(_lock_motion(actor, motion_id), actor)
+
+
+def _open(motion: Motion, actor: Any) -> Motion:
+    status = _step(motion, schedule.Action.OPEN)
+    today = clock.today()
+    assert motion.opens_on is not None and motion.closes_on is not None
+    if today < motion.opens_on:
+        raise Conflict(
+            _("Voting opens on %(date)s, not before.") % {"date": motion.opens_on},
+            code="too_early",
         )
+    if today > motion.closes_on:
+        raise Conflict(_("The voting period has already ended."), code="too_late")
+    area_total, headcount_total = _freeze_roll(motion)
+    motion.status = status
+    motion.opened_at = clock.now()
+    motion.area_total, motion.headcount_total = area_total, headcount_total
+    motion.save(update_fields=["status", "opened_at", "area_total", "headcount_total"])
+    audit_record(
+        actor=actor,
+        action="motion.open",
+        obj=motion,
+        summary=f"{motion.title}: {headcount_total} owners, {format_hundredths(area_total)} m²",
+    )
     return motion
 
 
@@ -633,19 +636,54 @@ def motion_extend(*, actor: Any, motion_id: int, closes_on: date) -> Motion:
 def motion_close(*, actor: Any, motion_id: int) -> Motion:
     """Close voting once its last day has ended (24:00 Beijing time)."""
     with transaction.atomic():
-        motion = _lock_motion(actor, motion_id)
-        status = _step(motion, schedule.Action.CLOSE)
-        assert motion.closes_on is not None
-        if clock.today() <= motion.closes_on:
-            raise Conflict(
-                _("Voting runs until %(date)s 24:00 and cannot be closed early.")
-                % {"date": motion.closes_on},
-                code="too_early",
-            )
-        motion.status, motion.closed_at = status, clock.now()
-        motion.save(update_fields=["status", "closed_at"])
-        audit_record(actor=actor, action="motion.close", obj=motion, summary=motion.title)
+        return _close(_lock_motion(actor, motion_id), actor)
+
+
+def _close(motion: Motion, actor: Any) -> Motion:
+    status = _step(motion, schedule.Action.CLOSE)
+    assert motion.closes_on is not None
+    if clock.today() <= motion.closes_on:
+        raise Conflict(
+            _("Voting runs until %(date)s 24:00 and cannot be closed early.")
+            % {"date": motion.closes_on},
+            code="too_early",
+        )
+    motion.status, motion.closed_at = status, clock.now()
+    motion.save(update_fields=["status", "closed_at"])
+    audit_record(actor=actor, action="motion.close", obj=motion, summary=motion.title)
     return motion
+
+
+def motions_advance_due() -> tuple[int, int]:
+    """The platform's own step (huey, every 15 minutes): open announced motions whose first day
+    has come and close open ones whose last day has ended. Returns (opened, closed).
+
+    Each motion moves in its own transaction, locked, so a worker clicking at the same moment
+    gets a clear conflict, and one motion's failure does not stop the others.
+    """
+    today = clock.today()
+    opened = closed = 0
+    due = (
+        (_open, "announced", Q(opens_on__lte=today, closes_on__gte=today)),
+        (_close, "open", Q(closes_on__lt=today)),
+    )
+    for step, status, when in due:
+        for motion_id in Motion.objects.filter(when, status=status).values_list("id", flat=True):
+            try:
+                with transaction.atomic():
+                    motion = (
+                        Motion.objects.select_related("community", "estate")
+                        .select_for_update(of=("self",))
+                        .get(pk=motion_id)
+                    )
+                    step(motion, None)
+            except LinliError:
+                continue  # moved by someone else meanwhile: nothing to do
+            if step is _open:
+                opened += 1
+            else:
+                closed += 1
+    return opened, closed
 
 
 def motion_cancel(*, actor: Any, motion_id: int, reason: str) -> Motion:

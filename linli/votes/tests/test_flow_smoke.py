@@ -46,3 +46,35 @@ def test_yes_no_motion_from_draft_to_published_result(world):
     ]
     assert Ballot.objects.filter(motion=motion).count() == 1
     assert Motion.objects.get(pk=motion.pk).headcount_total == 2
+
+
+@pytest.mark.django_db
+def test_the_platform_opens_and_closes_due_motions_on_its_own(world):
+    from datetime import timedelta
+
+    from linli.core import clock
+    from linli.core.models import AuditLog
+    from linli.votes.tasks import advance_due_motions
+
+    worker = world.a.users["worker"]
+    motion = builders.announced(worker, world.a.estate)
+    early = builders.announced(worker, world.a.estate, title="下个月的表决")
+    Motion.objects.filter(pk=early.pk).update(
+        opens_on=early.opens_on + timedelta(days=3), closes_on=early.closes_on + timedelta(days=3)
+    )
+    assert services.motions_advance_due() == (0, 0)
+    with clock.travel(timedelta(days=builders.OPEN_AFTER)):
+        assert advance_due_motions.call_local() == (1, 0)
+        assert services.motions_advance_due() == (0, 0)
+    motion.refresh_from_db()
+    # The owner's flat and the rented flat whose owner is unknown (one part, one person).
+    assert (motion.status, motion.headcount_total) == ("open", 2)
+    assert Motion.objects.get(pk=early.pk).status == "announced"
+    opened = AuditLog.objects.get(action="motion.open", object_id=str(motion.pk))
+    assert opened.actor_id is None
+    with clock.travel(timedelta(days=builders.OPEN_AFTER + builders.VOTING_DAYS)):
+        # The early one opened three days late and is still running; the first one closes.
+        assert services.motions_advance_due() == (1, 1)
+    motion.refresh_from_db()
+    assert motion.status == "closed" and motion.closed_at is not None
+    assert Motion.objects.get(pk=early.pk).status == "open"
