@@ -31,6 +31,7 @@ from django.db.models import Q
 
 from linli.accounts.models import User
 from linli.core import clock
+from linli.notifications.models import Notification
 from linli.registry.demo.accounts import ACCOUNTS_BY_KEY
 from linli.registry.models import (
     Building,
@@ -352,6 +353,16 @@ class _Election:
                 filed_on=FILED_ON,
                 filed_with=FILED_WITH_COMMITTEE,
             )
+        self._date_history(motion)
+
+    def _date_history(self, motion: Motion) -> None:
+        """The 2025 election's messages belong to 2025 and were read then, not today."""
+        for url, day in (
+            (f"/votes/{motion.public_id}/", ANNOUNCED_ON),
+            (f"/votes/{motion.public_id}/result/", COUNTED_ON),
+        ):
+            moment = datetime.combine(day, time(9, 0), tzinfo=clock.SHANGHAI)
+            Notification.objects.filter(url=url).update(created_at=moment, read_at=moment)
 
     def _members(self) -> list[int]:
         """The persons the registry seats on the estate's committee, chair first."""

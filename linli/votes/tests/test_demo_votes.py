@@ -15,6 +15,7 @@ from linli.accounts.models import User
 from linli.core import clock
 from linli.core.models import AuditLog
 from linli.notices.models import Notice
+from linli.notifications.models import Notification
 from linli.registry.demo.accounts import ACCOUNTS_BY_KEY
 from linli.registry.demo.load import demo_load
 from linli.registry.models import (
@@ -199,6 +200,14 @@ class TestDemoVotes:
             demo.FILED_WITH_COMMITTEE,
         )
         assert wf.election_filed_late(election) is False
+
+    def test_the_2025_elections_messages_are_dated_2025_and_read(self, loaded):
+        motion = Election.objects.get(title=demo.ELECTION_TITLE).motion
+        messages = Notification.objects.filter(url__startswith=f"/votes/{motion.public_id}/")
+        assert messages.exists()
+        dates = set(messages.values_list("created_at__date", flat=True))
+        assert dates <= {demo.ANNOUNCED_ON, demo.COUNTED_ON}
+        assert not messages.filter(read_at__isnull=True).exists()
 
     def test_a_second_load_writes_nothing(self, loaded):
         community, _first = loaded
