@@ -11,7 +11,6 @@ caller may not see answers 404, exactly like something that does not exist.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -20,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from linli.accounts.selectors import community_ids_for, staff_community_ids
+from linli.accounts.selectors import community_ids_for
 from linli.core import clock
 from linli.core.api_auth import ApiTokenAuth, SessionAuth
 from linli.core.api_schemas import error_responses
@@ -28,7 +27,6 @@ from linli.core.errors import NotFound
 from linli.domain.tally import Rule, Threshold
 from linli.domain.units import format_hundredths
 from linli.notices.api import anonymous_allowed
-from linli.notices.selectors import committee_estate_ids
 from linli.registry.models import Occupancy, Ownership
 from linli.votes import counting, services
 from linli.votes.models import Ballot, Motion, MotionResult, RollOwner, RollVoter
@@ -46,6 +44,8 @@ from linli.votes.schemas import (
     StatusValue,
     TurnoutOut,
 )
+from linli.votes.selectors import Managing
+from linli.votes.selectors import managing as managed_by
 
 router = Router(tags=["votes"])
 
@@ -74,29 +74,6 @@ class MotionListParams(Schema):
 
 
 # --- who sees what --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Managing:
-    """What a user manages: whole communities (staff) and single estates (owners' committee)."""
-
-    community_ids: frozenset[int]
-    estate_ids: frozenset[int]
-
-    def q(self) -> Q:
-        return Q(community_id__in=self.community_ids) | Q(estate_id__in=self.estate_ids)
-
-    def covers(self, motion: Motion) -> bool:
-        return motion.community_id in self.community_ids or motion.estate_id in self.estate_ids
-
-
-def _managing(user: Any) -> Managing:
-    """The same scope as services.can_manage, for every community of the user at once."""
-    staff = frozenset(staff_community_ids(user))
-    estates: set[int] = set()
-    for community_id in community_ids_for(user) - staff:
-        estates |= committee_estate_ids(user, community_id)
-    return Managing(staff, frozenset(estates))
 
 
 def _visible_motions(user: Any, managing: Managing) -> QuerySet[Motion]:
@@ -140,7 +117,7 @@ def _access_managed_motion(user: Any, motion_id: int) -> Motion:
     motion = (
         Motion.objects.select_related("estate")
         .filter(pk=motion_id, community_id__in=community_ids_for(user))
-        .filter(_managing(user).q())
+        .filter(managed_by(user).q())
         .first()
     )
     if motion is None:
@@ -362,7 +339,7 @@ def _url(name: str, motion: Motion) -> str:
 def list_motions(request: HttpRequest, params: Query[MotionListParams]) -> dict[str, Any]:
     """Announced motions of the estates where I own or live, and all motions I manage
     (drafts included), newest first."""
-    managing = _managing(request.user)
+    managing = managed_by(request.user)
     motions = _visible_motions(request.user, managing).select_related("estate")
     if params.status is not None:
         motions = motions.filter(status=params.status)
@@ -385,7 +362,7 @@ def list_motions(request: HttpRequest, params: Query[MotionListParams]) -> dict[
 )
 def get_motion(request: HttpRequest, public_id: uuid.UUID) -> dict[str, Any]:
     """The question, its options and rule; my voters on the roll and whether each has voted."""
-    managing = _managing(request.user)
+    managing = managed_by(request.user)
     motion = _access_motion(request.user, public_id, managing)
     return {**_spec(motion, managing), "my_voters": _my_voters(request.user, motion)}
 
@@ -400,7 +377,7 @@ def cast_ballot(
     request: HttpRequest, public_id: uuid.UUID, payload: BallotIn
 ) -> tuple[int, dict[str, Any]]:
     """One ballot for one of my voters; 409 when this home has voted and re-voting is off."""
-    motion = _access_motion(request.user, public_id, _managing(request.user))
+    motion = _access_motion(request.user, public_id, managed_by(request.user))
     ballot = services.ballot_cast(
         user=request.user,
         motion_id=motion.pk,

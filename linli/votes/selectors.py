@@ -22,9 +22,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from linli.accounts.selectors import community_ids_for
+from linli.accounts.selectors import community_ids_for, staff_community_ids
 from linli.core import clock
 from linli.core.errors import NotFound
+from linli.notices.selectors import committee_estate_ids
 from linli.registry.models import Unit
 from linli.votes.models import Ballot, Motion, MotionOption, RollOwner, RollVoter
 from linli.votes.services import can_manage
@@ -188,6 +189,32 @@ def ballot_for_receipt(user: Any, motion: Motion, tracker: str) -> Ballot:
 
 
 # --- the gate ---------------------------------------------------------------------------------
+
+
+# --- who manages what ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Managing:
+    """What a user manages: whole communities (staff) and single estates (owners' committee)."""
+
+    community_ids: frozenset[int]
+    estate_ids: frozenset[int]
+
+    def q(self) -> Q:
+        return Q(community_id__in=self.community_ids) | Q(estate_id__in=self.estate_ids)
+
+    def covers(self, motion: Motion) -> bool:
+        return motion.community_id in self.community_ids or motion.estate_id in self.estate_ids
+
+
+def managing(user: Any) -> Managing:
+    """The same scope as services.can_manage, for every community of the user at once."""
+    staff = frozenset(staff_community_ids(user))
+    estates: set[int] = set()
+    for community_id in community_ids_for(user) - staff:
+        estates |= committee_estate_ids(user, community_id)
+    return Managing(staff, frozenset(estates))
 
 
 def motion_for_resident(user: Any, public_id: uuid.UUID | str) -> Motion:

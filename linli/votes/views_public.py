@@ -787,17 +787,6 @@ def lookup_tracker(motion: Motion, lines: Sequence[counting.RollLine], raw: str)
     return Lookup(code, "not_found")
 
 
-def scope_text(motion: Motion) -> str:
-    if motion.scope == Motion.Scope.UNITS:
-        return selectors.scope_text(motion)
-    parts = [motion.estate.name]
-    if motion.building is not None:
-        parts.append(_("Building %(number)s") % {"number": motion.building.number})
-    if motion.entrance is not None:
-        parts.append(_("Entrance %(number)s") % {"number": motion.entrance.number})
-    return " · ".join(parts)
-
-
 # --- pages -----------------------------------------------------------------------------------
 
 
@@ -827,7 +816,7 @@ def result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         "motion": motion,
         "result": motion.result,
         "summary": summarise(motion, motion.result),
-        "scope": scope_text(motion),
+        "scope": selectors.scope_text(motion),
         "lookup": lookup,
         "page": page,
         "rows": rows_of(motion.kind, list(page.object_list), highlight),
@@ -863,7 +852,7 @@ def result_pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         content = render_result_pdf(
             motion,
             summary=summarise(motion, motion.result),
-            scope=scope_text(motion),
+            scope=selectors.scope_text(motion),
             roll=roll,
             public_url=result_public_url(motion),
             printed_on=today,

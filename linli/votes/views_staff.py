@@ -29,18 +29,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from linli.accounts.models import Role
 from linli.accounts.selectors import (
     community_ids_for,
     is_staff_in,
-    roles_by_community,
     staff_community_ids,
 )
 from linli.core import clock
 from linli.core.errors import Forbidden, LinliError, NotFound
 from linli.domain import motion_schedule as schedule
 from linli.domain.tally import Base
-from linli.notices.selectors import committee_estate_ids
 from linli.registry.models import Estate
 from linli.votes import counting, selectors, services
 from linli.votes.forms import (
@@ -82,22 +79,12 @@ def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
 # --- reads of the console ----------------------------------------------------------------------
 
 
-def _committee_estate_ids(user: Any) -> set[int]:
-    """Estates whose owners' committee the user sits on, in every community."""
-    found: set[int] = set()
-    for community_id, roles in roles_by_community(user).items():
-        if Role.COMMITTEE in roles:
-            found |= committee_estate_ids(user, community_id)
-    return found
-
-
-def _managed(user: Any) -> tuple[set[int], set[int]]:
+def _managed(user: Any) -> tuple[frozenset[int], frozenset[int]]:
     """What a user manages: (their staff communities, their committees' estates)."""
-    staff = staff_community_ids(user)
-    estates = _committee_estate_ids(user)
-    if not staff and not estates:
+    scope = selectors.managing(user)
+    if not scope.community_ids and not scope.estate_ids:
         raise NotFound(_("This page does not exist."), code="not_found")
-    return staff, estates
+    return scope.community_ids, scope.estate_ids
 
 
 def managed_motions(user: Any) -> QuerySet[Motion]:
@@ -247,16 +234,6 @@ def clause_warnings(motion: Motion) -> list[str]:
     return warnings
 
 
-def scope_text(motion: Motion) -> str:
-    if motion.scope == Motion.Scope.UNITS:
-        return selectors.scope_text(motion)
-    if motion.scope == Motion.Scope.ENTRANCE:
-        return f"{motion.estate.name} · {motion.building} · {motion.entrance}"
-    if motion.scope == Motion.Scope.BUILDING:
-        return f"{motion.estate.name} · {motion.building}"
-    return f"{motion.estate.name} · {motion.get_scope_display()}"
-
-
 # Module level: translated lazily, in the language of each request.
 REASONS = {
     "passed": gettext_lazy("Every test held."),
@@ -365,7 +342,7 @@ def _console_context(request: HttpRequest, motion: Motion) -> dict[str, Any]:
     return {
         "motion": motion,
         "options": list(motion.options.all()),
-        "scope_text": scope_text(motion),
+        "scope_text": selectors.scope_text(motion),
         "rule_lines": rule_summary(motion),
         "clause_warnings": clause_warnings(motion),
         "turnout": counting.turnout(motion) if motion.opened_at else None,
