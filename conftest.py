@@ -38,6 +38,12 @@ def _test_settings(settings, tmp_path):
     # Tasks queued on commit run at once, in memory, instead of waiting for a consumer.
     HUEY.immediate = True
     sms.outbox.clear()
+    # A request in another test (Accept-Language, the language cookie) leaves its language
+    # active on the worker's thread; each test starts in the default language instead.
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 def _flush_past_guards() -> None:

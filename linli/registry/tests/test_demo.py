@@ -8,10 +8,12 @@ import re
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils import translation
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.accounts.selectors import roles_by_community
@@ -107,7 +109,11 @@ def test_demo_logins_warns_when_the_demo_is_not_loaded():
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
     """The demo, loaded once for the class and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with (
+        translation.override(settings.LANGUAGE_CODE),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         out = io.StringIO()
         call_command("load_demo", stdout=out)
         yield out.getvalue()

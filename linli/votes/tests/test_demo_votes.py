@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import translation
 
 from linli.accounts.models import User
 from linli.core import clock
@@ -50,6 +52,7 @@ def loaded(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with (
         override_settings(MEDIA_ROOT=str(media)),
+        translation.override(settings.LANGUAGE_CODE),
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
