@@ -123,6 +123,7 @@ def _mount_routers() -> None:
     from linli.notices.api import router as notices_router
     from linli.notifications.api import router as notifications_router
     from linli.registry.api import router as registry_router
+    from linli.finance.api import router as finance_router
     from linli.votes.api import router as votes_router
 
     api.add_router("/accounts", accounts_router)
@@ -130,6 +131,7 @@ def _mount_routers() -> None:
     api.add_router("/notices", notices_router)
     api.add_router("/inbox", notifications_router)
     api.add_router("/votes", votes_router)
+    api.add_router("/finance", finance_router)
 
 
 _mount_routers()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "linli.notifications",
     "linli.spaces",
     "linli.votes",
+    "linli.finance",
 ]
 
 MIDDLEWARE = [

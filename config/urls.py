@@ -14,6 +14,7 @@ urlpatterns = [
     path("notices/", include("linli.notices.urls")),
     path("inbox/", include("linli.notifications.urls")),
     path("votes/", include("linli.votes.urls")),
+    path("finance/", include("linli.finance.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

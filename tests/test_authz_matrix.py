@@ -326,12 +326,14 @@ API: dict[str, Row] = {
 
 
 def _merge_capability_rows() -> None:
+    from linli.finance.tests import authz_rows as finance_rows
     from linli.votes.tests import authz_rows as votes_rows
 
-    for rows, extra in ((PAGES, votes_rows.PAGES), (API, votes_rows.API)):
-        clash = set(rows) & set(extra)
-        assert not clash, f"policy rows defined twice: {clash}"
-        rows.update(extra)
+    for capability in (votes_rows, finance_rows):
+        for rows, extra in ((PAGES, capability.PAGES), (API, capability.API)):
+            clash = set(rows) & set(extra)
+            assert not clash, f"policy rows defined twice: {clash}"
+            rows.update(extra)
 
 
 _merge_capability_rows()
@@ -359,11 +361,13 @@ def _api_url(op: str, kwargs: dict[str, Any]) -> str:
 
 @pytest.fixture
 def matrix_world(world):
+    from linli.finance.tests import authz_extra as finance_extra
     from linli.votes.tests import authz_extra
 
     for side in (world.a, world.b):
         side.extra = build_extra(side)  # type: ignore[attr-defined]
         side.votes = authz_extra.build(side)  # type: ignore[attr-defined]
+        side.finance = finance_extra.build(side)  # type: ignore[attr-defined]
     return world
 
 

@@ -444,6 +444,11 @@ def _encode(
     ).encode()
 
 
+def lines_json(lines: Iterable[tuple[str, int, int]]) -> str:
+    """The lines as the canonical JSON array they are hashed as (how a ledger row stores them)."""
+    return f"[{_lines_json(lines)}]"
+
+
 def _lines_json(lines: Iterable[tuple[str, int, int]]) -> str:
     string = encode_basestring
     return ",".join([f"[{string(a)},{d},{c}]" for a, d, c in lines])

@@ -27,6 +27,8 @@ class NoticeKind(StrEnum):
     VOTER_ROLL = "voter_roll"
     VOTE_RESULT = "vote_result"
     ASSEMBLY = "assembly"
+    FINANCE_STATEMENT = "finance_statement"
+    LEDGER_CHECKPOINT = "ledger_checkpoint"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ MINIMUM_PERIODS: dict[NoticeKind, PeriodRule] = {
     NoticeKind.VOTE_RESULT: PeriodRule(15, "HZ-PMR Art. 30"),
     # The announcement of a vote stays up at least through the shortest notice period.
     NoticeKind.ASSEMBLY: PeriodRule(7, "HZ-PMR Art. 19"),
+    # Financial statements: at least as long as the half-yearly common-income publicity.
+    NoticeKind.FINANCE_STATEMENT: PeriodRule(15, "HZ-PMR Art. 30"),
+    # A ledger's published head: evidence, not a period in law.
+    NoticeKind.LEDGER_CHECKPOINT: PeriodRule(1, ""),
 }
 
 

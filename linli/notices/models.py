@@ -33,6 +33,8 @@ class Notice(TenantModel):
         VOTER_ROLL = NoticeKind.VOTER_ROLL, _("Voter roll")
         VOTE_RESULT = NoticeKind.VOTE_RESULT, _("Vote result")
         ASSEMBLY = NoticeKind.ASSEMBLY, _("Owners' assembly and vote announcement")
+        FINANCE_STATEMENT = NoticeKind.FINANCE_STATEMENT, _("Financial statement")
+        LEDGER_CHECKPOINT = NoticeKind.LEDGER_CHECKPOINT, _("Ledger checkpoint")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
