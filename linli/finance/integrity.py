@@ -44,7 +44,7 @@ def first_line_mismatch(account: Account) -> int | None:
     hashed = _HASHED[connection.vendor]
     # Multisets: count each distinct line on both sides, then compare the counts.
     # Only constant fragments are joined here; the account id is a parameter.
-    sql = f"""  # noqa: S608
+    sql = f"""
         SELECT MIN(sequence) FROM (
             SELECT sequence FROM (
                 {hashed}
@@ -54,7 +54,7 @@ def first_line_mismatch(account: Account) -> int | None:
             GROUP BY sequence, code, debit, credit
             HAVING SUM(side) <> 0
         ) AS differing
-    """
+    """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, {"account": account.pk})
         row = cursor.fetchone()
