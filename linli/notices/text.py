@@ -13,7 +13,7 @@ import re
 from linli.domain.masking import mask_id_number, mask_phone
 
 # A mainland mobile number not glued to other digits (landlines like 0571-87654321 stay whole).
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
 # An 18-character resident ID number: 17 digits and a digit or X check character.
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 
