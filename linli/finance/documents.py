@@ -116,7 +116,7 @@ def ledger_url(account: Account) -> str:
 
 def statement_text(statement: Statement) -> str:
     """The Notice body: opening balance, income and expense by category with their totals,
-    the closing balance, the ledger head at the end of the period, and where to download the
+    the closing balance, the ledger head when the statement was made, and where to download the
     files and check the ledger."""
 
     def line(label: str, fen: int) -> str:
@@ -168,8 +168,8 @@ def statement_text(statement: Statement) -> str:
 
 def _head_sentence(statement: Statement) -> str:
     if not statement.head_sequence:
-        return _("The ledger had no entries by the end of the period.")
-    return _("Ledger head at the end of the period: entry %(sequence)d, hash %(hash)s.") % {
+        return _("The ledger had no entries when this statement was made.")
+    return _("Ledger head when this statement was made: entry %(sequence)d, hash %(hash)s.") % {
         "sequence": statement.head_sequence,
         "hash": statement.head_hash,
     }

@@ -186,6 +186,24 @@ def _moment(day: date | None) -> datetime:
     return datetime(day.year, day.month, day.day, 12, tzinfo=ledger.SHANGHAI)
 
 
+def _closed_period(account: Account, day: date) -> bool:
+    """Whether a statement already published for this account covers `day`."""
+    from linli.finance.models import Statement
+
+    return Statement.objects.filter(account=account, starts_on__lte=day, ends_on__gte=day).exists()
+
+
+def _check_open_period(account: Account, day: date | None) -> None:
+    """Money cannot be booked into a period whose statement is published: that would change a
+    published statement. Book it today instead (it appears in the current period)."""
+    if day is not None and day != clock.today() and _closed_period(account, day):
+        raise Conflict(
+            _("The statement for %(day)s has already been published; book this with today's date.")
+            % {"day": day.isoformat()},
+            code="period_published",
+        )
+
+
 def yuan(fen: int) -> str:
     """1234567 → "12,345.67"."""
     sign = "-" if fen < 0 else ""
@@ -321,6 +339,7 @@ def income_record(
     booked_at = _moment(received_on)
     with transaction.atomic():
         account = _lock_account(actor, account_id, can_record)
+        _check_open_period(account, received_on)
         if account.kind == Account.Kind.MAINTENANCE_FUND:
             if unit_id is not None:
                 if not Unit.objects.filter(pk=unit_id, estate_id=account.estate_id or 0).exists():
@@ -813,7 +832,11 @@ def _post_expense(expense: Expense, account: Account, actor: Any) -> None:
             NewEntry(
                 lines=[*debit_lines, (CASH, 0, expense.amount)],
                 memo=memo_of(expense.description, expense.counterparty),
-                booked_at=_moment(expense.spent_on),
+                # Into a published period it would change a published statement: book it
+                # on the day of approval instead.
+                booked_at=clock.now()
+                if _closed_period(account, expense.spent_on)
+                else _moment(expense.spent_on),
             )
         ],
         actor=actor,
@@ -1112,6 +1135,7 @@ def payment_record(
         raise NotFound(_("This share does not exist."), code="not_found")
     with transaction.atomic():
         account = _lock_account(actor, share.plan.account_id, can_record)
+        _check_open_period(account, paid_on)
         updated = Share.objects.filter(pk=share.pk, paid__lte=F("amount") - amount).update(
             paid=F("paid") + amount
         )
@@ -1282,8 +1306,10 @@ def statement_publish(*, actor: Any, account_id: int, period: str, starts_on: da
             expense=figures.expense_total,
             closing=figures.closing,
             data=figures.as_data(),
-            head_sequence=figures.head_sequence,
-            head_hash=figures.head_hash,
+            # The whole chain as it stands when the statement is made: every entry counted
+            # in it is at or before this head, back-dated ones included.
+            head_sequence=account.head_sequence,
+            head_hash=account.head_hash,
             created_by=actor,
         )
         title = documents.statement_title(statement)

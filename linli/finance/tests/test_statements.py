@@ -173,9 +173,11 @@ def test_monthly_statement_has_exact_figures_by_category(fin):
     assert statement.opening + statement.income - statement.expense == statement.closing
     # The seven October entries only: September's and November's are outside.
     assert statement.data["entries"] == 7
-    # The ledger head at the end of October is the reversal, not November's entries.
-    assert statement.head_sequence == entries["reversal"].sequence == 9
-    assert statement.head_hash == entries["reversal"].hash
+    # The head is the ledger's when the statement was made (November's entries included):
+    # every entry counted, back-dated ones too, lies at or before it.
+    head = Entry.objects.filter(account=fin.income).latest("sequence")
+    assert (statement.head_sequence, statement.head_hash) == (head.sequence, head.hash)
+    assert head.sequence == 11 and entries["reversal"].sequence == 9
     assert statement.created_by == fin.committee
 
 
@@ -222,7 +224,7 @@ def test_an_empty_month_carries_the_balance_and_says_so(fin):
 
 
 def test_statement_is_published_as_a_notice_for_at_least_15_days(fin):
-    entries = book_autumn(fin)
+    book_autumn(fin)
     statement = publish_october(fin)
 
     notice = Notice.objects.get(pk=statement.notice_id)
@@ -239,7 +241,7 @@ def test_statement_is_published_as_a_notice_for_at_least_15_days(fin):
         assert figure in notice.body
     for figure in ("1,234.56", "400.00", "1,634.56", "14,822.72"):
         assert figure in notice.body
-    assert entries["reversal"].hash in notice.body
+    assert Entry.objects.filter(account=fin.income).latest("sequence").hash in notice.body
     # Where to download the files, and where to check the ledger.
     assert documents.statement_url(statement) in notice.body
     assert documents.ledger_url(fin.income) in notice.body
@@ -248,7 +250,7 @@ def test_statement_is_published_as_a_notice_for_at_least_15_days(fin):
 
 
 def test_notice_text_in_english_names_every_line(fin):
-    entries = book_autumn(fin)
+    book_autumn(fin)
     with translation.override("en"):
         statement = publish_october(fin)
     lines = statement.notice.body.splitlines()
@@ -261,8 +263,9 @@ def test_notice_text_in_english_names_every_line(fin):
     assert "  Greening: 400.00 yuan" in lines
     assert "Total expense: 1,634.56 yuan" in lines
     assert "Closing balance: 14,822.72 yuan" in lines
-    sequence, digest = entries["reversal"].sequence, entries["reversal"].hash
-    assert f"Ledger head at the end of the period: entry {sequence}, hash {digest}." in lines
+    head = Entry.objects.filter(account=fin.income).latest("sequence")
+    sequence, digest = head.sequence, head.hash
+    assert f"Ledger head when this statement was made: entry {sequence}, hash {digest}." in lines
     assert statement.notice.title == "公共收益: statement for October 2026"
     # The stored row gives the same text again, categories in list order (jsonb on
     # PostgreSQL keeps no key order).
@@ -278,7 +281,7 @@ def test_notice_text_in_english_names_every_line(fin):
 
 
 def test_pdf_carries_account_figures_and_ledger_head(fin):
-    entries = book_autumn(fin)
+    book_autumn(fin)
     statement = publish_october(fin)
 
     content = statement.pdf.open("rb").read()
@@ -289,7 +292,7 @@ def test_pdf_carries_account_figures_and_ledger_head(fin):
     assert "14,822.72" in text
     assert "10,500.00" in text
     assert "3,456.78" in text and "1,234.56" in text
-    assert entries["reversal"].hash in text
+    assert Entry.objects.filter(account=fin.income).latest("sequence").hash in text
     # The entries of the period, counterparties masked; other months left out.
     assert "单元门禁维修" in text
     assert "9月停车费" not in text and "11月停车费" not in text
@@ -314,9 +317,10 @@ def test_pdf_lists_entries_up_to_its_limit_and_points_to_the_excel_file(fin, mon
 
 
 def test_excel_summary_has_exact_cells(fin):
-    entries = book_autumn(fin)
+    book_autumn(fin)
     with translation.override("en"):
         statement = publish_october(fin)
+    head = Entry.objects.filter(account=fin.income).latest("sequence")
 
     book = workbook(statement)
     assert book.sheetnames == ["Summary", "Entries"]
@@ -340,8 +344,8 @@ def test_excel_summary_has_exact_cells(fin):
         ["Total expense", 1634.56],
         ["Closing balance", 14822.72],
         [None, None],
-        ["Ledger head: entry number", entries["reversal"].sequence],
-        ["Ledger head: hash", entries["reversal"].hash],
+        ["Ledger head: entry number", head.sequence],
+        ["Ledger head: hash", head.hash],
     ]
     for row in (7, 9, 10, 11, 12, 14, 15, 16, 17):
         assert summary.cell(row=row, column=2).number_format == "#,##0.00"
@@ -454,6 +458,23 @@ def test_a_statement_is_published_once(fin):
     assert Statement.objects.get().pk == first.pk
 
 
+def test_money_cannot_be_booked_into_a_published_period(fin):
+    book_autumn(fin)
+    statement = publish_october(fin)
+    entries_before = Entry.objects.filter(account=fin.income).count()
+    with pytest.raises(Conflict) as error:
+        income(fin, "parking", 10_000, date(2026, 10, 15), "补录10月停车费", PARKING_COMPANY)
+    assert error.value.code == "period_published"
+    assert Entry.objects.filter(account=fin.income).count() == entries_before
+
+    # An expense dated in October but approved now is booked on the day of approval, so the
+    # published statement stays true.
+    late = expense(fin, "repair", 20_000, date(2026, 10, 20), "10月维修补报", REPAIRER)
+    assert late.booked_on == TODAY
+    again = selectors.statement_figures(fin.income, statement.starts_on, statement.ends_on)
+    assert again.closing == statement.closing
+
+
 @pytest.mark.parametrize(
     ("period", "starts_on"),
     [
@@ -510,8 +531,8 @@ def test_half_yearly_statement_of_common_income(fin):
     book("parking", 500_000, date(2025, 12, 20), "2025年12月停车费")
     book("parking", 300_000, date(2026, 2, 10), "2月停车费")
     book("security", 100_000, date(2026, 4, 1), "门岗加班")
-    last = book("venue", 20_000, date(2026, 6, 30), "活动室租金")
-    book("parking", 40_000, date(2026, 7, 1), "7月停车费")
+    book("venue", 20_000, date(2026, 6, 30), "活动室租金")
+    last = book("parking", 40_000, date(2026, 7, 1), "7月停车费")
 
     with translation.override("en"):
         statement = services.statement_publish(
