@@ -323,16 +323,23 @@ def published_statements(account: Account) -> QuerySet[Statement]:
 # --- an owner's own money ------------------------------------------------------------------
 
 
+# Cached on the user object for one request: the owner's pages ask for it several times.
+_MY_UNITS_ATTR = "_linli_my_unit_ids"
+
+
 def my_unit_ids(user: Any) -> list[int]:
-    """Units the user owns now."""
+    """Units the user owns now (one query per request)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        Unit.objects.filter(ownerships__person__user=user, ownerships__until__isnull=True)
-        .order_by("sort_key", "pk")
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    cached: list[int] | None = user.__dict__.get(_MY_UNITS_ATTR)
+    if cached is None:
+        cached = user.__dict__[_MY_UNITS_ATTR] = list(
+            Unit.objects.filter(ownerships__person__user=user, ownerships__until__isnull=True)
+            .order_by("sort_key", "pk")
+            .values_list("pk", flat=True)
+            .distinct()
+        )
+    return cached
 
 
 def my_shares(user: Any) -> QuerySet[Share]:

@@ -232,15 +232,17 @@ def test_recorder_racing_an_approver_never_approves_their_own_expense():
             decided_at=timezone.now(),
         )
     # Nor can an insert dodge that check by naming someone else as the recorder.
-    with pytest.raises(IntegrityError, match="must name the recorder of the expense"):
-        with transaction.atomic():
-            Approval.objects.create(
-                community_id=expense.community_id,
-                expense=expense,
-                approver=fs.worker,
-                recorded_by=fs.committee2,
-                acting_as=Approval.As.WORKER,
-                approved=True,
-                decided_at=timezone.now(),
-            )
+    with (
+        pytest.raises(IntegrityError, match="must name the recorder of the expense"),
+        transaction.atomic(),
+    ):
+        Approval.objects.create(
+            community_id=expense.community_id,
+            expense=expense,
+            approver=fs.worker,
+            recorded_by=fs.committee2,
+            acting_as=Approval.As.WORKER,
+            approved=True,
+            decided_at=timezone.now(),
+        )
     assert Approval.objects.filter(expense=expense).count() == 1
