@@ -348,6 +348,8 @@ class Approval(TenantModel):
     )
     acting_as = models.CharField(max_length=10, choices=As.choices)
     approved = models.BooleanField()
+    # A committee member's approval may waive the audit of a settlement ≤ 30,000 yuan (M2).
+    waives_audit = models.BooleanField(default=False)
     note = models.CharField(max_length=200, blank=True)
     decided_at = models.DateTimeField()
 

@@ -64,18 +64,25 @@ AMOUNT_MAX = 10_000_000_000
 # --- who may do what -----------------------------------------------------------------------
 
 
+# Cached on the user object for one request, like notices.selectors.committee_estate_ids.
+_PROPERTY_ESTATES_ATTR = "_linli_property_estates"
+
+
 def property_estate_ids(user: Any, community_id: int) -> frozenset[int]:
     """Estates served by the property company this user works for (role tied to it)."""
     if not has_role(user, community_id, Role.PROPERTY):
         return frozenset()
-    return frozenset(
-        RoleAssignment.objects.filter(
-            user=user,
-            community_id=community_id,
-            role=Role.PROPERTY,
-            organisation__estate__isnull=False,
-        ).values_list("organisation__estate_id", flat=True)
-    )
+    cache: dict[int, frozenset[int]] = user.__dict__.setdefault(_PROPERTY_ESTATES_ATTR, {})
+    if community_id not in cache:
+        cache[community_id] = frozenset(
+            RoleAssignment.objects.filter(
+                user=user,
+                community_id=community_id,
+                role=Role.PROPERTY,
+                organisation__estate__isnull=False,
+            ).values_list("organisation__estate_id", flat=True)
+        )
+    return cache[community_id]
 
 
 def can_record(user: Any, account: Account) -> bool:
@@ -444,7 +451,7 @@ def expense_requirements(expense: Expense, *, approvals: Sequence[Approval] = ()
         needs.audit_waivable = fund_rules.audit_waivable(expense.amount)
         has_report = expense.receipts.filter(kind=Receipt.Kind.AUDIT_REPORT).exists()
         waived = expense.audit_waived or any(
-            a.approved and a.acting_as == Approval.As.COMMITTEE and "waive-audit" in a.note
+            a.approved and a.acting_as == Approval.As.COMMITTEE and a.waives_audit
             for a in approvals
         )
         needs.audit_required = (
@@ -738,7 +745,8 @@ def expense_decide(
             recorded_by_id=expense.recorded_by_id,
             acting_as=acting_as,
             approved=approve,
-            note=("waive-audit " + note).strip() if waive_audit else note,
+            waives_audit=waive_audit,
+            note=note,
             decided_at=timezone.now(),
         )
         now = timezone.now()

@@ -66,7 +66,6 @@ from linli.registry.models import Building, Community, Entrance, Unit
 ENTRIES_PAGE = 50
 UNITS_PAGE = 50
 EXPENSES_SHOWN = 20
-WAIVE_AUDIT = "waive-audit"
 
 
 def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
@@ -526,8 +525,8 @@ def _expense_page(
         "approvals": [
             {
                 "approval": a,
-                "waived": a.note.startswith(WAIVE_AUDIT),
-                "note": a.note.removeprefix(WAIVE_AUDIT).strip(),
+                "waived": a.waives_audit,
+                "note": a.note,
             }
             for a in approvals
         ],
