@@ -47,8 +47,15 @@ def my_home(request: HttpRequest) -> HttpResponse:
             Role.COMMITTEE in roles or Role.WORKER in roles or Role.ADMIN in roles
             for roles in selectors.roles_by_community(user).values()
         ),
+        # Who may open the finance console (linli.finance.services.can_view_staff, by role).
+        "handles_finance": any(
+            roles & FINANCE_ROLES for roles in selectors.roles_by_community(user).values()
+        ),
     }
     return render(request, "accounts/my_home.html", context)
+
+
+FINANCE_ROLES = frozenset({Role.WORKER, Role.ADMIN, Role.COMMITTEE, Role.PROPERTY, Role.STREET})
 
 
 @login_required

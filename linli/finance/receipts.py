@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from linli.core.errors import LinliError
 from linli.notices.services import safe_filename
@@ -54,7 +54,13 @@ def _reencode(data: bytes, stem: str) -> CleanFile:
         with Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise LinliError(_("The image is too large."), code="file_too_large")
-            image.load()
+            # WeasyPrint turns on Pillow's process-wide LOAD_TRUNCATED_IMAGES; a cut-off photo
+            # must still be refused here, not stored half grey.
+            truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+            try:
+                image.load()
+            finally:
+                ImageFile.LOAD_TRUNCATED_IMAGES = truncated
             # Apply the camera's rotation before EXIF is dropped, so the receipt stays upright.
             upright = ImageOps.exif_transpose(image)
             is_png = image.format == "PNG"
@@ -64,7 +70,8 @@ def _reencode(data: bytes, stem: str) -> CleanFile:
             if is_png:
                 upright.save(out, format="PNG", optimize=True)
                 return CleanFile(f"{stem}.png", "image/png", out.getvalue())
-            upright.convert("RGB").save(out, format="JPEG", quality=85)
+            # comment="": Pillow would otherwise copy the source's comment segment.
+            upright.convert("RGB").save(out, format="JPEG", quality=85, comment="")
             return CleanFile(f"{stem}.jpg", "image/jpeg", out.getvalue())
     except LinliError:
         raise

@@ -122,8 +122,9 @@ def staff_accounts(user: Any) -> list[Account]:
 
 def balances(account_ids: Iterable[int]) -> dict[int, int]:
     """Cash balance per account in fen, one aggregate query."""
+    account_ids = list(account_ids)
     rows = (
-        EntryLine.objects.filter(account_id__in=list(account_ids), category=CASH)
+        EntryLine.objects.filter(account_id__in=account_ids, category=CASH)
         .values("account_id")
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
         .order_by()
@@ -136,8 +137,9 @@ def balances(account_ids: Iterable[int]) -> dict[int, int]:
 
 def unit_balances(account: Account, unit_ids: Iterable[int]) -> dict[int, int]:
     """Each unit's balance on the account's per-unit sub-ledger (credits − debits)."""
+    unit_ids = list(unit_ids)
     rows = (
-        EntryLine.objects.filter(account=account, unit_id__in=list(unit_ids))
+        EntryLine.objects.filter(account=account, unit_id__in=unit_ids)
         .values("unit_id")
         .annotate(debit=Sum("debit"), credit=Sum("credit"))
         .order_by()
@@ -265,14 +267,16 @@ class PublicEntry:
 
 def mask_counterparty(text: str) -> str:
     """A person's name or a unit is masked; so is anything else past its first characters.
-    张三丰 → 张*丰; 杭州某某物业有限公司 → 杭州某****公司; 金狮苑7幢1单元301 → 金狮苑7幢****."""
+    张三丰 → 张*丰; 杭州某某物业有限公司 → 杭州某*****公司; 金狮苑7幢1单元301 → 金狮苑********
+    (nothing of a text with digits is kept at the end)."""
     text = text.strip()
     if not text:
         return ""
     if len(text) <= 4:
         return mask_name(text)
     keep = max(2, len(text) // 3)
-    tail = 2 if len(text) > 8 else 0
+    # A flat's number (with the share's amount it names the household) is never shown.
+    tail = 2 if len(text) > 8 and not any(ch.isdigit() for ch in text) else 0
     return text[:keep] + "*" * (len(text) - keep - tail) + (text[-tail:] if tail else "")
 
 

@@ -151,7 +151,9 @@ def _lock_expense(actor: Any, expense_id: int, allowed: Any) -> Expense:
 # --- checking input ------------------------------------------------------------------------
 
 
-def _text(value: str, *, limit: int, label: str, required: bool = True) -> str:
+def _text(value: Any, *, limit: int, label: str, required: bool = True) -> str:
+    if value is not None and not isinstance(value, str):
+        raise LinliError(_("%(field)s must be text.") % {"field": label}, code="invalid_text")
     value = " ".join((value or "").split())
     if required and not value:
         raise LinliError(_("%(field)s is required.") % {"field": label}, code="required")
@@ -418,7 +420,10 @@ def expense_requirements(expense: Expense, *, approvals: Sequence[Approval] = ()
     policy = policy_for(expense.community_id)
     needs = Requirements()
     maintenance = account.kind == Account.Kind.MAINTENANCE_FUND
-    needs.needs_committee = expense.amount > policy.committee_threshold or maintenance
+    # A community-wide account has no owners' committee: workers approve alone.
+    needs.needs_committee = account.estate_id is not None and (
+        expense.amount > policy.committee_threshold or maintenance
+    )
     needs.needs_motion = expense.amount > policy.motion_threshold or maintenance
     if needs.needs_committee and not any(
         a.approved and a.acting_as == Approval.As.COMMITTEE for a in approvals
@@ -608,6 +613,10 @@ def receipt_add(
     return receipt
 
 
+# Votes that can authorise a use of the maintenance fund (CC Art. 278 ¶1 items 5 and 7).
+FUND_USE_MATTERS = frozenset({"use_fund", "rebuild"})
+
+
 def expense_link_motion(*, actor: Any, expense_id: int, motion_id: int) -> Expense:
     """Link the passed owners' vote that approved an expense (workers, the committee)."""
     from linli.votes.models import Motion
@@ -629,6 +638,17 @@ def expense_link_motion(*, actor: Any, expense_id: int, motion_id: int) -> Expen
             raise Conflict(
                 _("Only a vote whose result was published as passed can be linked."),
                 code="motion_not_passed",
+            )
+        if motion.matter == Motion.Matter.POLL or (
+            expense.account.kind == Account.Kind.MAINTENANCE_FUND
+            and motion.matter not in FUND_USE_MATTERS
+        ):
+            raise Conflict(
+                _(
+                    "This vote was not about this use of the money: link the owners' vote "
+                    "that approved it."
+                ),
+                code="motion_wrong_matter",
             )
         Expense.objects.filter(pk=expense.pk).update(motion=motion)
         expense.motion = motion
@@ -1019,7 +1039,11 @@ def plan_create(
     subsidy = _amount(subsidy, label=_("The subsidy"), allow_zero=True)
     if purpose not in CostPlan.Purpose.values:
         raise LinliError(_("Choose a purpose from the list."), code="invalid_purpose")
-    roster = list(dict.fromkeys(int(pk) for pk in roster))
+    try:
+        roster = list(dict.fromkeys(int(pk) for pk in roster))
+        opt_outs = [int(pk) for pk in opt_outs]
+    except (TypeError, ValueError):
+        raise LinliError(_("Choose the units from the list."), code="invalid_units") from None
     if not roster:
         raise LinliError(_("Choose the units that share the cost."), code="no_units")
     parameters = dict(parameters or {})
@@ -1041,8 +1065,20 @@ def plan_create(
         if motion_id is not None:
             from linli.votes.models import Motion
 
-            if not Motion.objects.filter(pk=motion_id, community_id=account.community_id).exists():
+            motion = (
+                Motion.objects.select_related("result")
+                .filter(pk=motion_id, community_id=account.community_id)
+                .first()
+            )
+            if motion is None or (
+                account.estate_id is not None and motion.estate_id != account.estate_id
+            ):
                 raise NotFound(_("This vote does not exist."), code="not_found")
+            if not _motion_passed(motion):
+                raise Conflict(
+                    _("Only a vote whose result was published as passed can be linked."),
+                    code="motion_not_passed",
+                )
         plan = CostPlan.objects.create(
             community_id=account.community_id,
             account=account,
@@ -1052,7 +1088,10 @@ def plan_create(
             gross=gross,
             subsidy=subsidy,
             net=cost.net_fen,
-            unused_subsidy=cost.unused_subsidy_fen,
+            # An operation plan applies no construction subsidy: all of it stays unused.
+            unused_subsidy=(
+                cost.unused_subsidy_fen if purpose == CostPlan.Purpose.CONSTRUCTION else subsidy
+            ),
             parameters=parameters,
             roster=roster,
             opt_outs=list(opt_outs),

@@ -479,6 +479,11 @@ def _eligible_motions(expense: Expense) -> QuerySet[Any]:
     )
     if expense.account.estate_id is not None:
         motions = motions.filter(estate_id=expense.account.estate_id)
+    # The same matters services.expense_link_motion accepts: never a poll; for the
+    # maintenance fund, only a vote on using it.
+    motions = motions.exclude(matter=Motion.Matter.POLL)
+    if expense.account.kind == Account.Kind.MAINTENANCE_FUND:
+        motions = motions.filter(matter__in=services.FUND_USE_MATTERS)
     return motions.order_by("-id")
 
 

@@ -39,7 +39,7 @@ from linli.finance.models import (
 from linli.finance.tests import builders
 from linli.finance.tests.authz_extra import PDF, receipt_file
 from linli.votes import services as vote_services
-from linli.votes.models import RollVoter
+from linli.votes.models import Motion, RollVoter
 from linli.votes.tests import builders as vote_builders
 from tests import factories as f
 
@@ -320,7 +320,9 @@ def test_linking_a_passed_owners_vote_clears_the_vote_requirement(world, fs):
     worker = fs.worker
     neighbour = f.PersonFactory(community=world.a.community, name="王小明", user=f.UserFactory())
     f.OwnershipFactory(unit=world.a.other_unit, person=neighbour)
-    motion = vote_builders.opened(worker, world.a.estate, title="使用维修资金更换水泵")
+    motion = vote_builders.opened(
+        worker, world.a.estate, title="使用维修资金更换水泵", matter=Motion.Matter.USE_FUND
+    )
     for person in (world.a.owner_person, neighbour):
         voter = RollVoter.objects.get(motion=motion, owners__person=person)
         vote_services.ballot_cast(
