@@ -154,16 +154,16 @@ def _lock_expense(actor: Any, expense_id: int, allowed: Any) -> Expense:
 def _text(value: Any, *, limit: int, label: str, required: bool = True) -> str:
     if value is not None and not isinstance(value, str):
         raise LinliError(_("%(field)s must be text.") % {"field": label}, code="invalid_text")
-    value = " ".join((value or "").split())
-    if required and not value:
+    text = " ".join((value or "").split())
+    if required and not text:
         raise LinliError(_("%(field)s is required.") % {"field": label}, code="required")
-    if len(value) > limit:
+    if len(text) > limit:
         raise LinliError(
             _("%(field)s is too long (at most %(limit)d characters).")
             % {"field": label, "limit": limit},
             code="too_long",
         )
-    return value
+    return text
 
 
 def _amount(value: Any, *, label: str, allow_zero: bool = False) -> int:
