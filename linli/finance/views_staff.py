@@ -28,7 +28,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from linli.accounts.models import Role
@@ -37,7 +37,7 @@ from linli.core import clock
 from linli.core.errors import Forbidden, LinliError, NotFound
 from linli.domain import cost_plans, fund_rules
 from linli.domain import ledger as chain_rules
-from linli.finance import ledger, selectors, services
+from linli.finance import ledger, selectors, services, verification
 from linli.finance.forms import (
     CONFIRMATION_LABELS,
     EMERGENCY_LABELS,
@@ -994,57 +994,6 @@ def payment_record(request: HttpRequest, share_id: int) -> HttpResponse:
 
 # --- verification --------------------------------------------------------------------------
 
-REASONS = {
-    chain_rules.Reason.GAP_OR_REORDER: gettext_lazy(
-        "it is missing or out of order: an entry was deleted, inserted or moved"
-    ),
-    chain_rules.Reason.WRONG_LEDGER: gettext_lazy("it belongs to another ledger"),
-    chain_rules.Reason.UNBALANCED: gettext_lazy("its debits and credits do not balance"),
-    chain_rules.Reason.BAD_REVERSAL: gettext_lazy(
-        "it is not a valid reversal of the entry it names"
-    ),
-    chain_rules.Reason.BAD_HASH: gettext_lazy("its contents do not match its hash: it was edited"),
-    chain_rules.Reason.BROKEN_LINK: gettext_lazy(
-        "it does not carry the hash of the entry before it: an entry before it was changed or "
-        "removed"
-    ),
-    chain_rules.Reason.CHECKPOINT_MISMATCH: gettext_lazy(
-        "it differs from the published checkpoint: the ledger was rewritten"
-    ),
-    chain_rules.Reason.MISSING_AFTER_CHECKPOINT: gettext_lazy(
-        "it was published in a checkpoint but is missing: the end of the ledger was cut off"
-    ),
-}
-
-
-def parse_head(text: str) -> chain_rules.Checkpoint:
-    """A head copied from a checkpoint notice, "SEQUENCE:HASH"; ValueError if it is not one."""
-    sequence, sep, digest = text.replace(" ", "").partition(":")
-    if not sep or not sequence.isdigit():
-        raise ValueError(text)
-    return chain_rules.Checkpoint(int(sequence), digest.lower())
-
-
-def verdict(result: chain_rules.Verification) -> str:
-    """The outcome in words."""
-    if result.ok:
-        return ngettext(
-            "The ledger is intact: %(count)d entry checked.",
-            "The ledger is intact: %(count)d entries checked.",
-            result.checked,
-        ) % {"count": result.checked}
-    text = _("Entry %(sequence)d: %(reason)s.") % {
-        "sequence": result.sequence,
-        "reason": REASONS[result.reason],
-    }
-    if result.found is not None and result.found != result.sequence:
-        text += " " + _("Entry %(found)d is stored in its place.") % {"found": result.found}
-    if result.reason == chain_rules.Reason.CHECKPOINT_MISMATCH and result.confirmed is not None:
-        text += " " + _(
-            "The ledger still matched the checkpoint at entry %(sequence)d; the rewrite is after it."
-        ) % {"sequence": result.confirmed.sequence}
-    return text
-
 
 @login_required
 @require_GET
@@ -1058,14 +1007,14 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
     error, status = "", 200
     if head_text:
         try:
-            extra.append(parse_head(head_text))
+            extra.append(verification.parse_head(head_text))
         except ValueError:
             error, status = _("Paste a head as ENTRY:HASH, e.g. 42:3f5a… (64 hex digits)."), 400
-    result = None if error else ledger.verify_account(account, extra)
+    result = None if error else verification.check(account, extra)
     context = {
         "account": account,
         "result": result,
-        "verdict": verdict(result) if result else "",
+        "verdict": result.text if result else "",
         "published": ledger.published_checkpoints(account),
         "head_text": head_text,
         "error": error,

@@ -28,7 +28,6 @@ from linli.domain import ledger as chain_rules
 from linli.domain.ledger import Checkpoint, Reason, SealedEntry, Verification
 from linli.finance import ledger, services
 from linli.finance.ledger import NewEntry
-from linli.finance.management.commands.verify_ledger import PROBLEMS
 from linli.finance.models import (
     Account,
     Approval,
@@ -40,6 +39,7 @@ from linli.finance.models import (
 )
 from linli.finance.models import Checkpoint as CheckpointRow
 from linli.finance.tests.builders import FinanceSide, finance_side, fund
+from linli.finance.verification import PROBLEMS
 from tests.world import build_side
 
 GUARDED = (
@@ -49,6 +49,12 @@ GUARDED = (
     "finance_approval",
     "finance_emergencyconfirmation",
     "finance_payment",
+)
+
+# What verification adds when the line rows differ from the hashed lines (linli.finance.integrity).
+LINE_ROWS = (
+    " The line rows of entry {n}, which balances and statements add up, differ from the entry "
+    "itself (they were changed)."
 )
 
 
@@ -337,12 +343,15 @@ def test_edited_amount_with_its_hash_left_is_a_bad_hash_at_that_entry(published)
         (
             {"lines": (("cash", 30_000, 0), ("parking", 0, 3_000))},
             Reason.UNBALANCED,
-            "The debits and credits of entry 3 do not balance.",
+            # The hashed lines changed, so they no longer match the line rows either.
+            "The debits and credits of entry 3 do not balance. 2 entries before it are intact."
+            + LINE_ROWS.format(n=3),
         ),
         (
             {"reverses": 2},
             Reason.BAD_REVERSAL,
-            "Entry 3 is not a valid reversal of the entry it names.",
+            "Entry 3 is not a valid reversal of the entry it names. "
+            "2 entries before it are intact.",
         ),
     ],
 )
@@ -363,7 +372,7 @@ def test_edits_that_break_double_entry_are_named_before_the_hash(
             found=3,
             confirmed=published.point(2),
         ),
-        f"{sentence} 2 entries before it are intact.",
+        sentence,
     )
 
 
@@ -493,7 +502,8 @@ def test_inserted_entry_with_the_later_ones_renumbered_fails_at_the_first_moved_
             confirmed=published.point(2),
         ),
         "The contents of entry 4 do not match its hash (it was edited). "
-        "3 entries before it are intact.",
+        "3 entries before it are intact." + LINE_ROWS.format(n=3),
+        # The forged entry 3 has no line rows, and the renumbered ones keep their rows.
     )
 
 
@@ -514,7 +524,8 @@ def test_inserted_entry_beyond_the_head_is_a_gap(published):
             confirmed=published.point(6),
         ),
         "Entry 7 is missing or out of place (an entry was deleted, inserted or moved). "
-        "Entry 8 stands in its place. 6 entries before it are intact.",
+        "Entry 8 stands in its place. 6 entries before it are intact." + LINE_ROWS.format(n=8),
+        # The forged entry has no line rows.
     )
 
 

@@ -699,15 +699,16 @@ def test_verify_page_says_ok_then_names_the_edited_entry(fs):
     client = english(fs.committee)
     page = client.get(url("verify", pk=fs.income.pk))
     assert page.status_code == 200
-    assert page.context["verdict"] == "The ledger is intact: 3 entries checked."
     head = Entry.objects.get(account=fs.income, sequence=3).hash
+    assert page.context["verdict"] == f"3 entries checked, head 3 {head}."
     assert head in text(page)
 
     held = client.get(url("verify", pk=fs.income.pk), {"head": f"3:{head.upper()}"})
-    assert held.context["verdict"] == "The ledger is intact: 3 entries checked."
+    assert held.context["verdict"] == f"3 entries checked, head 3 {head}."
     other = client.get(url("verify", pk=fs.income.pk), {"head": "3:" + "0" * 64})
     assert other.context["verdict"] == (
-        "Entry 3: it differs from the published checkpoint: the ledger was rewritten."
+        "Entry 3 differs from its published checkpoint (the chain was rewritten). "
+        "No earlier checkpoint matches. 2 entries before it are intact."
     )
     garbage = client.get(url("verify", pk=fs.income.pk), {"head": "latest"})
     assert garbage.status_code == 400
@@ -720,10 +721,10 @@ def test_verify_page_says_ok_then_names_the_edited_entry(fs):
         )
     page = client.get(url("verify", pk=fs.income.pk))
     assert page.context["verdict"] == (
-        "Entry 2: its contents do not match its hash: it was edited."
+        "The contents of entry 2 do not match its hash (it was edited). "
+        "1 entry before it is intact."
     )
     assert 'data-verify="bad" data-sequence="2"' in text(page)
-    assert "1 entry before it checked out." in text(page)
 
 
 # --- the console, elder mode and query budgets ------------------------------------------------
@@ -833,7 +834,7 @@ def test_query_budgets_of_every_page(world, fs, busy, who, django_assert_max_num
         (url("plans", pk=fs.project.pk) + f"?group=e{world.a.entrance.pk}", 11),
         (url("plan", plan_id=busy["plan"].pk), 9),
         (url("plan", plan_id=busy["draft"].pk), 9),
-        (url("verify", pk=fs.income.pk), 11),
+        (url("verify", pk=fs.income.pk), 12),
     ]
     if who != "committee":
         pages += [(url("income", pk=fs.fund.pk), 9), (url("expense_new", pk=fs.fund.pk), 9)]

@@ -10,7 +10,6 @@ status is 1 when any account fails, so a cron job or CI can alarm on it.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -19,78 +18,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from linli.domain import ledger as chain_rules
-from linli.domain.ledger import Reason, Verification
-from linli.finance import ledger
 from linli.finance.models import Account
+from linli.finance.verification import check, parse_head
 from linli.registry.models import Community
-
-# The first bad entry and why, in words (Reason.OK never reaches here).
-PROBLEMS: dict[Reason, Callable[[], str]] = {
-    Reason.GAP_OR_REORDER: lambda: _(
-        "Entry %(sequence)d is missing or out of place (an entry was deleted, inserted or moved)."
-    ),
-    Reason.WRONG_LEDGER: lambda: _("Entry %(sequence)d belongs to another ledger."),
-    Reason.UNBALANCED: lambda: _("The debits and credits of entry %(sequence)d do not balance."),
-    Reason.BAD_REVERSAL: lambda: _(
-        "Entry %(sequence)d is not a valid reversal of the entry it names."
-    ),
-    Reason.BAD_HASH: lambda: _(
-        "The contents of entry %(sequence)d do not match its hash (it was edited)."
-    ),
-    Reason.BROKEN_LINK: lambda: _(
-        "Entry %(sequence)d does not carry the hash of the entry before it (the chain is broken)."
-    ),
-    Reason.CHECKPOINT_MISMATCH: lambda: _(
-        "Entry %(sequence)d differs from its published checkpoint (the chain was rewritten)."
-    ),
-    Reason.MISSING_AFTER_CHECKPOINT: lambda: _(
-        "Entry %(sequence)d is in a published checkpoint but missing (the tail was cut off)."
-    ),
-}
-
-
-def problem(result: Verification) -> str:
-    """The failure of a verification in translated sentences: the first bad entry, why, and
-    the working (what stands in its place, where a rewrite starts, what is still intact)."""
-    sentences = [PROBLEMS[result.reason]() % {"sequence": result.sequence}]
-    if result.reason is Reason.GAP_OR_REORDER and result.found is not None:
-        sentences.append(_("Entry %(found)d stands in its place.") % {"found": result.found})
-    if result.reason is Reason.CHECKPOINT_MISMATCH:
-        if result.confirmed is not None:
-            sentences.append(
-                _("The rewrite starts after entry %(sequence)d, the last checkpoint that matches.")
-                % {"sequence": result.confirmed.sequence}
-            )
-        else:
-            sentences.append(_("No earlier checkpoint matches."))
-    if result.checked:
-        sentences.append(
-            ngettext(
-                "%(count)d entry before it is intact.",
-                "%(count)d entries before it are intact.",
-                result.checked,
-            )
-            % {"count": result.checked}
-        )
-    return " ".join(sentences)
-
-
-def summary(result: Verification) -> str:
-    """What an intact ledger looks like: entries checked and its head."""
-    if result.head is None:
-        return _("no entries yet.")
-    return ngettext(
-        "%(count)d entry checked, head %(sequence)d %(hash)s.",
-        "%(count)d entries checked, head %(sequence)d %(hash)s.",
-        result.checked,
-    ) % {"count": result.checked, "sequence": result.head.sequence, "hash": result.head.hash}
 
 
 def parse_checkpoint(text: str) -> chain_rules.Checkpoint:
     """`12:9f86d0…` → Checkpoint(12, "9f86d0…"); CommandError if it is not one."""
-    sequence, _colon, digest = text.strip().partition(":")
     try:
-        return chain_rules.Checkpoint(int(sequence), digest.strip().lower())
+        return parse_head(text)
     except ValueError:
         raise CommandError(
             _("%(text)s is not a checkpoint: write the entry number, a colon and the hash.")
@@ -129,17 +65,17 @@ class Command(BaseCommand):
             return
         failed = 0
         for item in accounts:
-            result = ledger.verify_account(item, extra)
+            result = check(item, extra)
             label = _("%(community)s · %(name)s (account %(id)d)") % {
                 "community": item.community.name,
                 "name": item.name,
                 "id": item.pk,
             }
             if result.ok:
-                self.stdout.write(self.style.SUCCESS(_("OK")) + f" {label}: {summary(result)}")
+                self.stdout.write(self.style.SUCCESS(_("OK")) + f" {label}: {result.text}")
             else:
                 failed += 1
-                self.stdout.write(self.style.ERROR(_("FAILED")) + f" {label}: {problem(result)}")
+                self.stdout.write(self.style.ERROR(_("FAILED")) + f" {label}: {result.text}")
         if failed:
             raise CommandError(
                 ngettext(
