@@ -358,7 +358,13 @@ def my_shares(user: Any) -> QuerySet[Share]:
 def my_payments(user: Any) -> QuerySet[Payment]:
     return (
         Payment.objects.filter(share__unit_id__in=my_unit_ids(user))
-        .select_related("share__plan", "share__unit__estate", "entry")
+        .select_related(
+            "share__plan",
+            "share__unit__estate",
+            "share__unit__building",
+            "share__unit__entrance",
+            "entry",
+        )
         .order_by("-paid_at", "-id")
     )
 

@@ -22,6 +22,9 @@ from django.utils.crypto import get_random_string
 
 from linli.accounts.services import api_token_create
 from linli.core import clock
+from linli.finance import services as finance_services
+from linli.finance.models import Account, Category, CostPlan, Share, Statement
+from linli.finance.tests.builders import finance_side, fund
 from linli.notices import services as notice_services
 from linli.notifications import services as notification_services
 from linli.votes import services as vote_services
@@ -49,6 +52,7 @@ class ApiWorld:
     draft: Any
     notification: Any
     votes: VotesWorld
+    finance: FinanceWorld
     callers: dict[str, Caller]
 
 
@@ -97,6 +101,78 @@ def votes_world(side: Side) -> VotesWorld:
     )
 
 
+@dataclass
+class FinanceWorld:
+    """甲苑's books with something behind every finance endpoint; expenses are recorded by
+    property staff, so the worker may decide them."""
+
+    income: Account
+    project: Account
+    running: Account
+    pending: Any  # on common income, within the committee threshold: a worker's approval posts it
+    emergency: Any  # on the maintenance fund, an Art. 73 emergency awaiting confirmations
+    motion: Any  # a published, passed use-of-fund vote of 甲苑
+    draft_plan: CostPlan
+    plan: CostPlan
+    share: Share
+    statement: Statement
+
+
+def finance_world(side: Side) -> FinanceWorld:
+    books = finance_side(side)
+    worker, owner = books.worker, side.users["owner"]
+    last_month = (clock.today().replace(day=1) - DAY).replace(day=1)
+    fund(worker, books.income, 1_200_000, counterparty="张三丰", received_on=last_month)
+    fund(worker, books.fund, 5_000_000)
+    record = {"actor": books.property, "description": "更换路灯", "counterparty": "杭州明亮电器"}
+    pending = finance_services.expense_record(
+        account_id=books.income.pk, category=Category.REPAIR, amount=80_000, **record
+    )
+    emergency = finance_services.expense_record(
+        account_id=books.fund.pk,
+        category=Category.ELEVATOR,
+        amount=2_000_000,
+        emergency="elevator_failure",
+        **record,
+    )
+    # Both owners of 甲苑 (the world's owner and, since votes_world, the worker) vote yes.
+    motion = builders.opened(worker, side.estate, title="动用维修资金", matter="use_fund")
+    with clock.travel(datetime.timedelta(days=builders.OPEN_AFTER)):
+        for user in (owner, worker):
+            voter = RollVoter.objects.get(motion=motion, owners__person__user=user)
+            vote_services.ballot_cast(
+                user=user, motion_id=motion.pk, voter_id=voter.pk, choice="yes"
+            )
+    builders.closed(worker, motion)
+    with builders.after_close():
+        vote_services.motion_tally(actor=worker, motion_id=motion.pk)
+        vote_services.motion_publish(actor=worker, motion_id=motion.pk)
+    plan_fields = {
+        "actor": worker,
+        "account_id": books.project.pk,
+        "scheme": CostPlan.Scheme.BY_AREA,
+        "roster": [side.unit.pk, side.other_unit.pk],
+    }
+    plan = finance_services.plan_create(title="加装电梯分摊", gross=1_000_000, **plan_fields)
+    finance_services.plan_issue(actor=worker, plan_id=plan.pk)
+    draft_plan = finance_services.plan_create(title="运行维护费", gross=150_000, **plan_fields)
+    statement = finance_services.statement_publish(
+        actor=worker, account_id=books.income.pk, period="month", starts_on=last_month
+    )
+    return FinanceWorld(
+        income=books.income,
+        project=books.project,
+        running=books.running,
+        pending=pending,
+        emergency=emergency,
+        motion=motion,
+        draft_plan=draft_plan,
+        plan=plan,
+        share=Share.objects.get(plan=plan, unit=side.unit),
+        statement=statement,
+    )
+
+
 @pytest.fixture
 def wsgi_keeps_test_connection() -> Iterator[None]:
     """Stop Django closing the test's connection after each in-process WSGI request.
@@ -133,8 +209,9 @@ def token_caller(user: Any) -> Caller:
 
 @pytest.fixture
 def api_world(world: World, wsgi_keeps_test_connection: None) -> ApiWorld:
-    """The two-community world, with a published notice, a draft, an unread notification and
-    motions in 甲; callers are the community worker of 甲 (by session and by token) and nobody."""
+    """The two-community world, with a published notice, a draft, an unread notification,
+    motions and books in 甲; callers are the community worker of 甲 (by session and by
+    token) and nobody."""
     a = world.a
     worker = a.users["worker"]
     today = timezone.localdate()
@@ -158,6 +235,7 @@ def api_world(world: World, wsgi_keeps_test_connection: None) -> ApiWorld:
         url=f"/notices/n/{notice.public_id}/",
     )
     votes = votes_world(a)
+    finance = finance_world(a)
     callers = {
         "session": session_caller(worker),
         "token": token_caller(worker),
@@ -169,5 +247,6 @@ def api_world(world: World, wsgi_keeps_test_connection: None) -> ApiWorld:
         draft=draft,
         notification=notification,
         votes=votes,
+        finance=finance,
         callers=callers,
     )

@@ -8,7 +8,7 @@ from tests.e2e.helpers import login_as
 
 pytestmark = pytest.mark.browser
 
-OPERATIONS = 24
+OPERATIONS = 44
 
 
 def test_docs_page_renders_every_operation_without_csp_violations(page, live_server, page_log):

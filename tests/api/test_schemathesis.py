@@ -61,7 +61,9 @@ def existing_arguments(api: ApiWorld) -> dict[str, dict[str, Any]]:
     """Arguments naming things that exist in 甲, per operationId."""
     a = api.world.a
     v = api.votes
+    m = api.finance
     today = clock.today()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     return {
         "accounts_me": {},
         "inbox_list": {"query": {"unread_only": "true"}},
@@ -101,13 +103,91 @@ def existing_arguments(api: ApiWorld) -> dict[str, dict[str, Any]]:
         "votes_manage_tally": {"path_parameters": {"motion_id": v.closed.pk}},
         "votes_manage_publish": {"path_parameters": {"motion_id": v.tallied.pk}},
         "votes_manage_turnout": {"path_parameters": {"motion_id": v.open.pk}},
+        "finance_accounts": {},
+        "finance_account": {"path_parameters": {"account_id": m.income.pk}},
+        "finance_entries": {
+            "path_parameters": {"account_id": m.income.pk},
+            "query": {"limit": 10},
+        },
+        "finance_verify": {"path_parameters": {"account_id": m.income.pk}},
+        "finance_income": {
+            "path_parameters": {"account_id": m.income.pk},
+            "body": {"category": "parking", "amount": 30_000, "description": "停车费"},
+        },
+        "finance_expense_record": {
+            "path_parameters": {"account_id": m.income.pk},
+            "body": {
+                "category": "cleaning",
+                "description": "楼道保洁",
+                "counterparty": "杭州洁美保洁公司",
+                "amount": 20_000,
+            },
+        },
+        "finance_receipt_add": {
+            "path_parameters": {"expense_id": m.pending.pk},
+            "body": {"file": b"%PDF-1.4\n% receipt\n", "kind": "receipt"},
+            "media_type": "multipart/form-data",
+        },
+        "finance_expense": {"path_parameters": {"expense_id": m.pending.pk}},
+        "finance_expense_decide": {
+            "path_parameters": {"expense_id": m.pending.pk},
+            "body": {"approve": True},
+        },
+        "finance_expense_motion": {
+            "path_parameters": {"expense_id": m.emergency.pk},
+            "body": {"motion_id": m.motion.pk},
+        },
+        "finance_expense_confirm": {
+            "path_parameters": {"expense_id": m.emergency.pk},
+            "body": {"step": "street_office_confirmation", "document_ref": "街道〔2026〕1号"},
+        },
+        "finance_plan_create": {
+            "path_parameters": {"account_id": m.project.pk},
+            "body": {
+                "title": "门禁更换分摊",
+                "scheme": "by_area",
+                "gross": 300_000,
+                "roster": [a.unit.pk, a.other_unit.pk],
+            },
+        },
+        "finance_plan": {"path_parameters": {"plan_id": m.plan.pk}},
+        "finance_plan_issue": {"path_parameters": {"plan_id": m.draft_plan.pk}},
+        "finance_payment": {
+            "path_parameters": {"share_id": m.share.pk},
+            "body": {"amount": 10_000, "channel": "bank"},
+        },
+        "finance_statement_publish": {
+            "path_parameters": {"account_id": m.running.pk},
+            "body": {"period": "month", "starts_on": str(last_month)},
+        },
+        "finance_public_account": {"path_parameters": {"public_id": str(m.income.public_id)}},
+        "finance_public_entries": {"path_parameters": {"public_id": str(m.income.public_id)}},
+        "finance_public_statement": {"path_parameters": {"public_id": str(m.statement.public_id)}},
+        "finance_mine": {},
     }
 
 
 # What each operation answers the worker on success, when it is not 200.
-CREATED = {"votes_cast": 201, "votes_manage_create": 201}
+CREATED = {
+    "votes_cast": 201,
+    "votes_manage_create": 201,
+    "finance_income": 201,
+    "finance_expense_record": 201,
+    "finance_receipt_add": 201,
+    "finance_expense_confirm": 201,
+    "finance_plan_create": 201,
+    "finance_payment": 201,
+    "finance_statement_publish": 201,
+}
 # Operations anyone may call.
-PUBLIC = {"notices_get", "votes_result", "votes_roll"}
+PUBLIC = {
+    "notices_get",
+    "votes_result",
+    "votes_roll",
+    "finance_public_account",
+    "finance_public_entries",
+    "finance_public_statement",
+}
 
 
 def operation_ids() -> list[str]:
