@@ -284,14 +284,14 @@ def statement_xlsx(statement: Statement) -> bytes:
 
 
 def _summary_sheet(book: Workbook, statement: Statement) -> None:
-    sheet = book.create_sheet(_("Summary"))
+    sheet = book.create_sheet(pgettext("workbook sheet", "Summary"))
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = 68
     rows = _Rows(sheet)
     rows.append([rows.text(statement_title(statement), bold=True)])
     rows.append([rows.text(_("Community")), rows.text(_place(statement.account))])
     rows.append([rows.text(_("Account")), rows.text(statement.account.name)])
-    rows.append([rows.text(_("Period")), rows.text(_dates(statement))])
+    rows.append([rows.text(pgettext("statement", "Period")), rows.text(_dates(statement))])
     rows.append([])
     rows.append([rows.text(_("Item"), bold=True), rows.text(_("Amount (yuan)"), bold=True)])
     rows.append([rows.text(_("Opening balance")), rows.money(statement.opening)])

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from linli.domain.fund_rules import Confirmation, EmergencyKind
 from linli.finance.models import (
@@ -310,7 +311,7 @@ class DocumentForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    period = forms.ChoiceField(label=_("Period"), choices=Statement.Period.choices)
+    period = forms.ChoiceField(label=pgettext_lazy("statement", "Period"), choices=Statement.Period.choices)
     month = MonthField(
         label=_("First month"),
         help_text=_("Half-years start in January or July, years in January."),
