@@ -40,6 +40,8 @@ EXPECTED = [
     (NoticeKind.VOTER_ROLL, 7, "HZ-PMR Art. 26"),
     (NoticeKind.VOTE_RESULT, 15, "HZ-PMR Art. 30"),
     (NoticeKind.ASSEMBLY, 7, "HZ-PMR Art. 19"),
+    (NoticeKind.FINANCE_STATEMENT, 15, "HZ-PMR Art. 30"),
+    (NoticeKind.LEDGER_CHECKPOINT, 1, ""),
 ]
 
 
