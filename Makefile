@@ -38,6 +38,7 @@ setup: $(STAMP)
 demo: setup
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_votes
+	$(PY) manage.py load_demo_finance
 
 run: demo
 	@echo ""

@@ -3,6 +3,7 @@
 1. Roster import of a generated 10,000-unit .xlsx (bench/import_roster.py, on a scratch DB).
 2. Pages under gunicorn (2 workers) at demo scale, driven by wrk -t2 -c16: req/s, p50, p95,
    plus the number of SQL queries each page runs and the memory of each worker.
+3. bench/votes.py (issue 3) and bench/finance.py (issue 4), which write their own sections.
 """
 
 from __future__ import annotations
@@ -263,6 +264,8 @@ def main() -> None:
     print("\n".join(lines))
     # Votes (issue 3): tally and casting benchmarks; they write their own section.
     subprocess.run([PY, str(ROOT / "bench" / "votes.py")], cwd=ROOT, check=True)
+    # Sunshine finance (issue 4): hash chain and statement benchmarks; their own section too.
+    subprocess.run([PY, str(ROOT / "bench" / "finance.py")], cwd=ROOT, check=True)
 
 
 HEADER = """# Benchmarks
@@ -282,14 +285,14 @@ def write_section(vendor: str, lines: list[str]) -> None:
     sections: dict[str, str] = {}
     if path.exists():
         text = path.read_text()
-        # "votes" is written by bench/votes.py; keep it as it is.
-        for name in ("sqlite", "postgresql", "votes"):
+        # "votes" and "finance" are written by bench/votes.py and bench/finance.py; keep them.
+        for name in ("sqlite", "postgresql", "votes", "finance"):
             start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
             if start in text and end in text:
                 sections[name] = text.split(start, 1)[1].split(end, 1)[0].strip("\n")
     sections[vendor] = "\n".join(lines)
     parts = [HEADER]
-    for name in ("sqlite", "postgresql", "votes"):
+    for name in ("sqlite", "postgresql", "votes", "finance"):
         if name in sections:
             parts.append(f"<!-- bench:{name} -->\n{sections[name]}\n<!-- /bench:{name} -->\n")
     path.write_text("\n".join(parts))

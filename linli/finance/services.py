@@ -1372,11 +1372,12 @@ def statement_publish(*, actor: Any, account_id: int, period: str, starts_on: da
             notify_residents=True,
         )
         statement.notice = notice
-        pdf = documents.statement_pdf(statement)
-        xlsx = documents.statement_xlsx(statement)
-        statement.pdf.save(f"{statement.public_id.hex}.pdf", ContentFile(pdf), save=False)
-        statement.xlsx.save(f"{statement.public_id.hex}.xlsx", ContentFile(xlsx), save=False)
+        if figures.entries <= DOCUMENTS_AT_ONCE_MAX_ENTRIES:
+            _attach_documents(statement)
         statement.save()
+        if not statement.pdf:
+            statement_id = statement.pk
+            transaction.on_commit(lambda: _enqueue_documents(statement_id))
         audit_record(
             actor=actor,
             action="finance.statement_publish",
@@ -1384,3 +1385,50 @@ def statement_publish(*, actor: Any, account_id: int, period: str, starts_on: da
             summary=f"{title}: closing {yuan(statement.closing)}",
         )
     return statement
+
+
+# A statement of up to this many entries gets its PDF and Excel file at once; a longer one
+# (a year of a busy account) is published at once and its files follow from the task runner
+# within seconds, so nobody waits on WeasyPrint and openpyxl.
+DOCUMENTS_AT_ONCE_MAX_ENTRIES = 500
+
+
+def _attach_documents(statement: Any) -> None:
+    from linli.finance import documents
+
+    pdf = documents.statement_pdf(statement)
+    xlsx = documents.statement_xlsx(statement)
+    statement.pdf.save(f"{statement.public_id.hex}.pdf", ContentFile(pdf), save=False)
+    statement.xlsx.save(f"{statement.public_id.hex}.xlsx", ContentFile(xlsx), save=False)
+
+
+def _enqueue_documents(statement_id: int) -> None:
+    from linli.finance.tasks import make_statement_documents
+
+    make_statement_documents.enqueue(statement_id)
+
+
+def statement_documents_make(*, statement_id: int) -> bool:
+    """Make the PDF and Excel file of a published statement that has none yet (the task
+    runner's job for long statements). Returns whether it made them; running it again does
+    nothing."""
+    from linli.finance.models import Statement
+
+    with transaction.atomic():
+        statement = (
+            Statement.objects.select_for_update(of=("self",))
+            .select_related("account__community", "account__estate", "notice")
+            .filter(pk=statement_id)
+            .first()
+        )
+        if statement is None or statement.pdf:
+            return False
+        _attach_documents(statement)
+        statement.save(update_fields=["pdf", "xlsx"])
+        audit_record(
+            actor=None,
+            action="finance.statement_documents",
+            obj=statement,
+            summary=f"PDF and Excel of statement {statement.public_id}",
+        )
+    return True

@@ -1,7 +1,9 @@
-"""Periodic jobs of sunshine finance: the daily publication of every ledger's head."""
+"""Background jobs of sunshine finance: the daily publication of every ledger's head, and the
+documents of long statements."""
 
 from __future__ import annotations
 
+from django.tasks import task
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -13,3 +15,9 @@ from linli.finance import services
 def publish_checkpoints() -> int:
     """Publish a checkpoint for every ledger that moved since its last one."""
     return services.checkpoints_publish()
+
+
+@task()
+def make_statement_documents(statement_id: int) -> bool:
+    """The PDF and Excel file of a long statement, made after it was published."""
+    return services.statement_documents_make(statement_id=statement_id)

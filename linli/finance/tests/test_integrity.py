@@ -3,32 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from django.db import connection
 
-from linli.core.dbguard import guard_disabled
 from linli.finance import integrity
 from linli.finance.models import Category, EntryLine
 from linli.finance.tests.builders import FinanceSide, finance_side, fund
+from linli.finance.tests.tamper import tampering
 
 pytestmark = pytest.mark.django_db
-
-
-@contextmanager
-def tampering() -> Iterator[object]:
-    """A cursor that may change the append-only line rows (the triggers bypassed)."""
-    with guard_disabled(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE finance_entryline DISABLE TRIGGER USER")
-        try:
-            yield cursor
-        finally:
-            if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE finance_entryline ENABLE TRIGGER USER")
 
 
 @pytest.fixture

@@ -10,8 +10,6 @@ user triggers, for the duration (inside the test's transaction, so nothing outli
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import StringIO
@@ -23,7 +21,6 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 from django.utils import translation
 
-from linli.core.dbguard import guard_disabled
 from linli.domain import ledger as chain_rules
 from linli.domain.ledger import Checkpoint, Reason, SealedEntry, Verification
 from linli.finance import ledger, services
@@ -39,44 +36,15 @@ from linli.finance.models import (
 )
 from linli.finance.models import Checkpoint as CheckpointRow
 from linli.finance.tests.builders import FinanceSide, finance_side, fund
+from linli.finance.tests.tamper import GUARDED, tampering
 from linli.finance.verification import PROBLEMS
 from tests.world import build_side
-
-GUARDED = (
-    "finance_entry",
-    "finance_entryline",
-    "finance_checkpoint",
-    "finance_approval",
-    "finance_emergencyconfirmation",
-    "finance_payment",
-)
 
 # What verification adds when the line rows differ from the hashed lines (linli.finance.integrity).
 LINE_ROWS = (
     " The line rows of entry {n}, which balances and statements add up, differ from the entry "
     "itself (they were changed)."
 )
-
-
-@contextmanager
-def tampering() -> Iterator[Any]:
-    """A cursor that writes past the append-only triggers, on either database."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            with guard_disabled():
-                yield cursor
-            return
-        # ALTER TABLE refuses while deferred foreign-key checks are pending: run them now,
-        # and keep them immediate until the triggers are back.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        for table in GUARDED:
-            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
-        try:
-            yield cursor
-        finally:
-            for table in GUARDED:
-                cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def verify_command(*args: str) -> tuple[str, str | None]:

@@ -12,14 +12,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
 from linli.accounts.models import Role
 from linli.core import clock
-from linli.core.dbguard import guard_disabled
 from linli.finance import selectors, services
 from linli.finance.forms import YuanField
 from linli.finance.models import (
@@ -38,6 +36,7 @@ from linli.finance.models import (
 )
 from linli.finance.tests import builders
 from linli.finance.tests.authz_extra import PDF, receipt_file
+from linli.finance.tests.tamper import tampering
 from linli.votes import services as vote_services
 from linli.votes.models import Motion, RollVoter
 from linli.votes.tests import builders as vote_builders
@@ -714,7 +713,7 @@ def test_verify_page_says_ok_then_names_the_edited_entry(fs):
     assert garbage.status_code == 400
     assert "Paste a head as ENTRY:HASH" in text(garbage)
 
-    with guard_disabled(), connection.cursor() as cursor:
+    with tampering() as cursor:
         cursor.execute(
             "UPDATE finance_entry SET memo = %s WHERE account_id = %s AND sequence = 2",
             ["入账（已改）", fs.income.pk],

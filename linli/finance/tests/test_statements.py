@@ -22,6 +22,7 @@ from openpyxl import load_workbook
 
 from linli.core import clock
 from linli.core.errors import Conflict, LinliError, NotFound
+from linli.core.models import AuditLog
 from linli.domain.notice_periods import period_days
 from linli.finance import documents, selectors, services
 from linli.finance.ledger import NewEntry, append_bulk, split_memo
@@ -614,3 +615,26 @@ def test_documents_read_the_entries_in_a_bounded_number_of_queries(
         pdf = documents.statement_pdf(statement)
     assert len(load_workbook(io.BytesIO(workbook_bytes))["Entries"]["A"]) == 1 + 40
     assert "15 more entries of this period" in " ".join(pdf_text(pdf).split())
+
+
+def test_a_long_statement_is_published_at_once_and_its_files_follow(
+    fin, monkeypatch, django_capture_on_commit_callbacks
+):
+    book_autumn(fin)
+    monkeypatch.setattr(services, "DOCUMENTS_AT_ONCE_MAX_ENTRIES", 6)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        statement = publish_october(fin)
+    # Seven October entries: more than six, so the notice is out and the files are queued.
+    assert statement.notice.status == "published"
+    assert not statement.pdf and not statement.xlsx
+    assert len(callbacks) == 1  # the documents (the residents have no SMS channel here)
+    # The task is queued on commit too (django.tasks); huey runs it at once in tests.
+    with django_capture_on_commit_callbacks(execute=True):
+        callbacks[0]()
+    statement.refresh_from_db()
+    assert statement.pdf.open("rb").read().startswith(b"%PDF")
+    assert "14,822.72" in pdf_text(statement.pdf.open("rb").read())
+    assert workbook(statement).sheetnames == ["汇总", "记账条目"]
+    # Made once: running the job again changes nothing.
+    assert services.statement_documents_make(statement_id=statement.pk) is False
+    assert AuditLog.objects.filter(action="finance.statement_documents").count() == 1
