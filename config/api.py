@@ -120,10 +120,10 @@ def _translate_pydantic(err: dict[str, object]) -> str:
 
 def _mount_routers() -> None:
     from linli.accounts.api import router as accounts_router
+    from linli.finance.api import router as finance_router
     from linli.notices.api import router as notices_router
     from linli.notifications.api import router as notifications_router
     from linli.registry.api import router as registry_router
-    from linli.finance.api import router as finance_router
     from linli.votes.api import router as votes_router
 
     api.add_router("/accounts", accounts_router)

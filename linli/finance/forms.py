@@ -311,7 +311,9 @@ class DocumentForm(forms.Form):
 
 
 class StatementForm(forms.Form):
-    period = forms.ChoiceField(label=pgettext_lazy("statement", "Period"), choices=Statement.Period.choices)
+    period = forms.ChoiceField(
+        label=pgettext_lazy("statement", "Period"), choices=Statement.Period.choices
+    )
     month = MonthField(
         label=_("First month"),
         help_text=_("Half-years start in January or July, years in January."),
