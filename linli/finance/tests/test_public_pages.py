@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -499,3 +499,30 @@ def test_public_pages_render_in_elder_mode(world, fin, month):
             assert '<html lang="zh-hans" class="elder"' in page
             assert "/static/css/elder.css" in page
             assert " style=" not in page and "<style" not in page
+
+
+def test_a_statement_whose_files_are_still_being_made_says_so(client, world):
+    from linli.finance.models import Statement
+    from linli.finance.tests.builders import finance_side, fund
+
+    books = finance_side(world.a)
+    fund(books.worker, books.income, 10_000)
+    statement = Statement.objects.create(
+        community=world.a.community,
+        account=books.income,
+        period=Statement.Period.MONTH,
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 1, 31),
+        opening=0,
+        income=0,
+        expense=0,
+        closing=0,
+    )
+    page = client.get(reverse("finance:statement", args=[statement.public_id]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert 'data-documents="pending"' in body
+    assert reverse("finance:statement_pdf", args=[statement.public_id]) not in body
+    assert (
+        client.get(reverse("finance:statement_pdf", args=[statement.public_id])).status_code == 404
+    )
