@@ -18,9 +18,8 @@ from __future__ import annotations
 import csv
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -32,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from linli.core.errors import NotFound
+from linli.core.views import translate_errors
 from linli.domain.ledger import lines_json
 from linli.finance import documents, selectors
 from linli.finance.ledger import parse_code, split_memo
@@ -60,19 +60,6 @@ CSV_HEADER = (
     "hash",
 )
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
-    """NotFound answers 404 with the selector's message."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-
-    return wrapper
 
 
 # --- reads -----------------------------------------------------------------------------------

@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet, Sum
 from django.forms import Form
@@ -34,7 +32,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from linli.accounts.models import Role
 from linli.accounts.selectors import community_ids_for, has_role, is_staff_in, staff_community_ids
 from linli.core import clock
-from linli.core.errors import Forbidden, LinliError, NotFound
+from linli.core.errors import LinliError, NotFound
+from linli.core.views import translate_errors
 from linli.domain import cost_plans, fund_rules
 from linli.domain import ledger as chain_rules
 from linli.finance import ledger, selectors, services, verification
@@ -66,21 +65,6 @@ from linli.registry.models import Building, Community, Entrance, Unit
 ENTRIES_PAGE = 50
 UNITS_PAGE = 50
 EXPENSES_SHOWN = 20
-
-
-def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
-    """NotFound answers 404 and Forbidden 403, each with the service's message."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _account(user: Any, pk: int, allowed: Callable[[Any, Account], bool] | None = None) -> Account:

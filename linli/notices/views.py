@@ -4,14 +4,11 @@ its PDF and attachments, and the writers' pages (list, draft, publish, withdraw)
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.accounts.selectors import is_staff_in
 from linli.core.errors import Forbidden, LinliError, NotFound
+from linli.core.views import translate_errors
 from linli.notices import selectors, services
 from linli.notices.forms import AttachmentForm, NoticeForm, PublishForm, WithdrawForm
 from linli.notices.models import Notice
@@ -29,21 +27,6 @@ from linli.notices.periods import period_problem
 ARCHIVE_PAGE_SIZE = 20
 MANAGE_PAGE_SIZE = 30
 PDF_CACHE_SECONDS = 600
-
-
-def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
-    """NotFound answers 404 and Forbidden 403, each with the service's message."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _page_number(request: HttpRequest) -> int:

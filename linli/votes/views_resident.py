@@ -11,16 +11,13 @@ the user's answers 404, like a motion they may not see.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -29,26 +26,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from linli.core import clock
 from linli.core.errors import Forbidden, LinliError, NotFound
+from linli.core.views import translate_errors
 from linli.votes import selectors, services
 from linli.votes.models import Ballot, Motion, MotionOption
 from linli.votes.selectors import MyVoter
 
 ABSTAIN = "abstain"
-
-
-def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
-    """NotFound answers 404 and Forbidden 403, each with the service's message."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 # --- the answer -------------------------------------------------------------------------------

@@ -13,12 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.forms import Form
@@ -36,6 +34,7 @@ from linli.accounts.selectors import (
 )
 from linli.core import clock
 from linli.core.errors import Forbidden, LinliError, NotFound
+from linli.core.views import translate_errors
 from linli.domain import motion_schedule as schedule
 from linli.domain.tally import Base
 from linli.registry.models import Estate
@@ -59,21 +58,6 @@ FINISHED_STATUSES = ("published", "cancelled")
 # Voting runs 10 days unless the worker picks other dates.
 DEFAULT_VOTING_DAYS = 10
 SCAN_EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
-
-
-def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
-    """NotFound answers 404 and Forbidden 403, each with the service's message."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 # --- reads of the console ----------------------------------------------------------------------

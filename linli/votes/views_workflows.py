@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -23,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from linli.core import clock
 from linli.core.errors import Forbidden, LinliError, NotFound
+from linli.core.views import translate_errors
 from linli.domain import committee
 from linli.domain.units import AmountError, parse_hundredths
 from linli.notices.selectors import notice_detail_path
@@ -31,21 +30,6 @@ from linli.votes import workflows
 from linli.votes.models import Election, Motion, Nomination, Procurement
 
 # --- plumbing ---------------------------------------------------------------------------------------
-
-
-def translate_errors[**P, R](view: Callable[P, R]) -> Callable[P, R]:
-    """NotFound answers 404 and Forbidden 403, each with the service's message."""
-
-    @wraps(view)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return view(*args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from exc
-
-    return wrapper
 
 
 def _int_or_none(raw: Any) -> int | None:
